@@ -1,0 +1,356 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""The one HTTP client of the collection: authentication, URLs, retries and Mage's error envelope.
+
+Mage answers most errors with HTTP 200 and a JSON body that has a top-level ``error`` key; proxies in front of it
+answer with plain-text or HTML pages. Every response goes through :meth:`MageClient._parse`, which turns all of
+these into :class:`MageAPIError` with a message that names the workspace and never contains a secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+import traceback
+
+from urllib.parse import quote
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - exercised through missing_required_lib
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible.module_utils.basic import env_fallback
+
+DEFAULT_API_KEY = 'zkWlN0PkIKSN0C11CfUHUj84OT5XOJ6tDZ6bDRO2'
+CLUSTER_TYPES = ['k8s', 'ecs', 'cloud_run', 'docker']
+
+# HTTP statuses a retry may help with. For a PUT, only those where the server surely did not act.
+RETRY_STATUSES = frozenset([429, 502, 503, 504])
+PUT_SAFE_STATUSES = frozenset([429, 503])
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 10.0
+RETRY_AFTER_CAP = 60.0
+
+# Characters that would make a workspace name reach another URL, or that Mage cannot store as a name.
+_FORBIDDEN_NAME_CHARS = set('/?#%\\')
+
+
+def connection_argument_spec():
+    """The connection options of every module (documented in the mage_ai.pro.connection doc fragment)."""
+    return dict(
+        url=dict(type='str', required=True, fallback=(env_fallback, ['MAGE_URL'])),
+        oauth_token=dict(type='str', no_log=True, aliases=['token'], fallback=(env_fallback, ['MAGE_OAUTH_TOKEN'])),
+        username=dict(type='str', fallback=(env_fallback, ['MAGE_USERNAME'])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, ['MAGE_PASSWORD'])),
+        api_key=dict(type='str', no_log=True, default=DEFAULT_API_KEY, fallback=(env_fallback, ['MAGE_API_KEY'])),
+        cluster_type=dict(type='str', choices=CLUSTER_TYPES, fallback=(env_fallback, ['MAGE_CLUSTER_TYPE'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['MAGE_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['MAGE_CA_PATH'])),
+        timeout=dict(type='float', default=30),
+        retries=dict(type='int', default=3),
+    )
+
+
+CONNECTION_MUTUALLY_EXCLUSIVE = [('oauth_token', 'username')]
+CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
+
+
+class MageAPIError(Exception):
+    """A failed Mage API call. ``str()`` is safe to show: it never contains a token, key or password."""
+
+    def __init__(self, msg, status=None, code=None, error_type=None, ambiguous=False):
+        super().__init__(msg)
+        self.msg = msg
+        self.status = status
+        self.code = code
+        self.error_type = error_type
+        # True when a PUT may or may not have been carried out (read timeout, dropped connection, 500, 502, 504).
+        self.ambiguous = ambiguous
+
+
+class MageValidationError(ValueError):
+    """Bad input found before any request is sent."""
+
+
+def validate_workspace_name(name):
+    """Return ``name`` if it is a safe single path segment, else raise MageValidationError saying what to do."""
+    if not isinstance(name, str) or not name.strip():
+        raise MageValidationError('The workspace name must be a non-empty string.')
+    bad = sorted(set(name) & _FORBIDDEN_NAME_CHARS)
+    if bad or name in ('.', '..') or any(ord(c) < 32 or c.isspace() for c in name):
+        raise MageValidationError(
+            'Invalid workspace name %r: a name is one URL path segment and may not contain %s, white space, or be '
+            '"." or "..". Use the workspace name exactly as Mage shows it.' % (name, ' '.join(repr(c) for c in bad) or 'such characters'))
+    return name
+
+
+def validate_url(url):
+    """Return the base URL without a trailing slash, or raise MageValidationError."""
+    if not url or not isinstance(url, str):
+        raise MageValidationError('The Mage URL is required: set the url option or the MAGE_URL environment variable.')
+    lowered = url.lower()
+    if not (lowered.startswith('http://') or lowered.startswith('https://')):
+        raise MageValidationError('The Mage URL %r must start with http:// or https://.' % url)
+    if '?' in url or '#' in url:
+        raise MageValidationError('The Mage URL %r must not carry a query or fragment; give the base URL only.' % url)
+    return url.rstrip('/')
+
+
+def describe_exception(exc):
+    """A short, secret-free description of a requests exception."""
+    name = type(exc).__name__
+    if isinstance(exc, requests.exceptions.SSLError):
+        return ('TLS verification failed (%s). Set ca_path to the CA bundle that signed the server certificate, '
+                'or validate_certs to false on a trusted network' % name)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return 'connection timed out'
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return 'no answer within the timeout (read timeout)'
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        text = str(exc)
+        if 'refused' in text.lower():
+            return 'connection refused'
+        if 'RemoteDisconnected' in text or 'aborted' in text.lower() or 'reset' in text.lower():
+            return 'the server closed the connection without an answer'
+        return 'connection error (%s)' % name
+    return name
+
+
+def _surely_not_sent(exc):
+    """True when a request surely never reached the server's application (so a PUT is safe to retry)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, requests.exceptions.SSLError):
+        return True
+    if isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(exc, requests.exceptions.ReadTimeout):
+        return 'refused' in str(exc).lower() or 'NewConnectionError' in str(exc) or 'NameResolutionError' in str(exc)
+    return False
+
+
+def backoff_delay(attempt, retry_after=None, rand=random.random):
+    """Seconds to wait before retry number ``attempt`` (1-based): capped exponential with full jitter,
+    never less than what the server asked for in Retry-After (itself capped)."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** (attempt - 1)))
+    delay = ceiling * (0.5 + rand() / 2)
+    if retry_after is not None:
+        delay = max(delay, min(retry_after, RETRY_AFTER_CAP))
+    return delay
+
+
+def parse_retry_after(value):
+    """The Retry-After header as seconds, or None (HTTP dates are not used by Mage or its usual proxies)."""
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def token_from_session(session_token):
+    """Mage's login answer carries a JWT whose payload's ``token`` field is the value for OAUTH-TOKEN."""
+    parts = session_token.split('.') if isinstance(session_token, str) else []
+    if len(parts) == 3:
+        payload = parts[1] + '=' * (-len(parts[1]) % 4)
+        try:
+            data = json.loads(base64.urlsafe_b64decode(payload.encode('ascii')).decode('utf-8'))
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if isinstance(data, dict) and data.get('token'):
+            return data['token']
+    return session_token
+
+
+class MageClient:
+    """HTTP client for Mage's workspaces API over one keep-alive ``requests`` session.
+
+    ``warn`` is called with a message for each retry; ``sleep`` and ``clock`` can be swapped by tests.
+    """
+
+    def __init__(self, url, oauth_token=None, api_key=DEFAULT_API_KEY, cluster_type=None, validate_certs=True,
+                 ca_path=None, timeout=30, retries=3, username=None, password=None, warn=None, pool_size=10,
+                 sleep=time.sleep):
+        self.base_url = validate_url(url)
+        self.cluster_type = cluster_type
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self.warn = warn or (lambda msg: None)
+        self.sleep = sleep
+        self._username = username
+        self._password = password
+        self._token = oauth_token
+        self.session = requests.Session()
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        self.session.mount('http://', adapter)
+        self.session.mount('https://', adapter)
+        # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in requests.
+        self.verify = ca_path if ca_path else bool(validate_certs)
+        self.session.headers.update({'Accept': 'application/json', 'User-Agent': 'mage_ai.pro-ansible'})
+        if api_key:
+            self.session.headers['X-API-KEY'] = api_key
+        if oauth_token:
+            self.session.headers['OAUTH-TOKEN'] = oauth_token
+        self.request_count = 0
+
+    @classmethod
+    def from_params(cls, params, warn=None, pool_size=10):
+        """Build a client from module or plugin options (see connection_argument_spec)."""
+        return cls(params['url'], oauth_token=params.get('oauth_token'), api_key=params.get('api_key'),
+                   cluster_type=params.get('cluster_type'), validate_certs=params.get('validate_certs', True),
+                   ca_path=params.get('ca_path'), timeout=params.get('timeout') or 30,
+                   retries=params.get('retries') if params.get('retries') is not None else 3,
+                   username=params.get('username'), password=params.get('password'), warn=warn, pool_size=pool_size)
+
+    # -- authentication -------------------------------------------------------------------------------------------
+
+    def login(self):
+        """Log in with username and password once (POST /api/sessions) and use the returned token."""
+        if self._token or not self._username:
+            return
+        key = 'email' if '@' in self._username else 'username'
+        body = {'session': {key: self._username, 'password': self._password}}
+        try:
+            data = self.request('POST', '/api/sessions', body=body, retry_put=True, authenticated=False)
+        except MageAPIError as exc:
+            raise MageAPIError('Login as %r failed: %s. Check the username and password.' % (self._username, exc.msg),
+                               status=exc.status, code=exc.code, error_type=exc.error_type) from None
+        token = (data.get('session') or {}).get('token') if isinstance(data, dict) else None
+        if not token:
+            raise MageAPIError('Login as %r failed: the answer carried no session token.' % self._username)
+        self._token = token_from_session(token)
+        self.session.headers['OAUTH-TOKEN'] = self._token
+
+    # -- low level ------------------------------------------------------------------------------------------------
+
+    def _query(self, params=None):
+        # Mage answers errors with HTTP 200 unless asked for real codes, and not every server honours the asking:
+        # _parse reads the error object from the body whatever the status, so nothing is asked.
+        query = {}
+        if self.cluster_type:
+            query['cluster_type'] = self.cluster_type
+        if params:
+            query.update(params)
+        return query
+
+    def request(self, method, path, params=None, body=None, what=None, retry_put=False, authenticated=True):
+        """Send one API request with retries; return the parsed JSON body or raise MageAPIError.
+
+        GET (and anything with ``retry_put``) is retried on connection errors and 429/502/503/504. Other verbs are
+        retried only when the server surely did not act; an ambiguous failure raises with ``ambiguous=True``.
+        """
+        if authenticated and self._username and not self._token:
+            self.login()
+        idempotent = method == 'GET' or retry_put
+        what = what or '%s %s' % (method, path)
+        url = self.base_url + path
+        attempt = 0
+        while True:
+            attempt += 1
+            retry_after = None
+            try:
+                self.request_count += 1
+                response = self.session.request(method, url, params=self._query(params), json=body, timeout=self.timeout,
+                                                verify=self.verify)
+            except requests.exceptions.RequestException as exc:
+                reason = describe_exception(exc)
+                retriable = not isinstance(exc, requests.exceptions.SSLError) and (idempotent or _surely_not_sent(exc))
+                if not retriable or attempt > self.retries:
+                    raise MageAPIError('%s failed: %s.' % (what, reason),
+                                       ambiguous=not idempotent and not _surely_not_sent(exc)) from None
+            else:
+                status = response.status_code
+                if status in RETRY_STATUSES and (idempotent or status in PUT_SAFE_STATUSES) and attempt <= self.retries:
+                    retry_after = parse_retry_after(response.headers.get('Retry-After'))
+                    reason = 'HTTP %d' % status
+                else:
+                    return self._parse(response, what, ambiguous_possible=not idempotent)
+            delay = backoff_delay(attempt, retry_after)
+            self.warn('Mage API: %s got %s; retry %d of %d in %.1fs.' % (what, reason, attempt, self.retries, delay))
+            self.sleep(delay)
+
+    def _parse(self, response, what, ambiguous_possible=False):
+        status = response.status_code
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if isinstance(data, dict) and 'error' in data:
+            return self._raise_envelope(data['error'], status, what, ambiguous_possible)
+        if status == 401:
+            raise MageAPIError('%s: authentication failed (HTTP 401). Check the OAuth token (or username and password) '
+                               'and the API key.' % what, status=status)
+        if status >= 400 or data is None:
+            kind = response.headers.get('Content-Type', 'unknown content type').split(';')[0]
+            snippet = ' '.join((response.text or '')[:120].split())
+            raise MageAPIError('%s: unexpected answer HTTP %d (%s) that is not Mage JSON%s.'
+                               % (what, status, kind, (': %s' % snippet) if snippet else ''),
+                               status=status, ambiguous=ambiguous_possible and status not in PUT_SAFE_STATUSES)
+        return data
+
+    @staticmethod
+    def _raise_envelope(error, status, what, ambiguous_possible):
+        if not isinstance(error, dict):
+            error = {'message': str(error)}
+        code = error.get('code')
+        error_type = error.get('type')
+        message = error.get('message') or ''
+        if code == 500 or error.get('exception'):
+            # The crash body carries a traceback as message: keep its last line only.
+            lines = [line for line in str(message).strip().splitlines() if line.strip()]
+            message = (error.get('exception') or (lines[-1] if lines else 'internal server error'))
+            message = str(message).strip().splitlines()[-1] if str(message).strip() else 'internal server error'
+            raise MageAPIError('%s: Mage had an internal error (code 500): %s' % (what, message), status=status, code=500,
+                               ambiguous=ambiguous_possible)
+        if code == 401 or status == 401 or error_type in ('invalid_api_key', 'invalid_oauth_token', 'expired_oauth_token'):
+            hint = {
+                'invalid_api_key': 'Check the API key (api_key / MAGE_API_KEY).',
+                'expired_oauth_token': 'The OAuth token has expired: get a new one (or log in with username and password).',
+            }.get(error_type, 'Check the OAuth token (oauth_token / MAGE_OAUTH_TOKEN) or username and password, and the API key.')
+            raise MageAPIError('%s: authentication failed (%s: %s). %s' % (what, error_type or 'code %s' % code, message, hint),
+                               status=status, code=code or 401, error_type=error_type)
+        if code == 403 or error_type == 'unauthorized_access':
+            raise MageAPIError('%s: permission denied (code 403: %s). The user needs owner rights on the workspaces to '
+                               'change them, viewer rights to read them.' % (what, message), status=status, code=403,
+                               error_type=error_type)
+        raise MageAPIError('%s: Mage answered with an error (code %s, %s): %s' % (what, code, error_type or 'no type', message),
+                           status=status, code=code, error_type=error_type)
+
+    # -- workspaces -----------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def workspace_path(name):
+        return '/api/workspaces/' + quote(validate_workspace_name(name), safe='')
+
+    def get_workspace(self, name):
+        """The workspace object, or None when Mage says it does not exist."""
+        try:
+            data = self.request('GET', self.workspace_path(name), what='Reading workspace %r' % name)
+        except MageAPIError as exc:
+            if exc.code == 404 or exc.error_type == 'record_not_found':
+                return None
+            raise
+        workspace = data.get('workspace') if isinstance(data, dict) else None
+        if not isinstance(workspace, dict):
+            raise MageAPIError('Reading workspace %r: the answer has no workspace object.' % name)
+        return workspace
+
+    def list_workspaces(self, namespaces=None):
+        params = {'namespace[]': list(namespaces)} if namespaces else None
+        data = self.request('GET', '/api/workspaces', params=params, what='Listing workspaces')
+        workspaces = data.get('workspaces') if isinstance(data, dict) else None
+        if not isinstance(workspaces, list):
+            raise MageAPIError('Listing workspaces: the answer has no workspaces list.')
+        return workspaces
+
+    def update_workspace(self, name, body):
+        """PUT one action. The answer shows the workspace BEFORE the action, so it is not returned."""
+        self.request('PUT', self.workspace_path(name), body={'workspace': body},
+                     what='Action %r on workspace %r' % (body.get('action'), name))

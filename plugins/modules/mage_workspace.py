@@ -1,0 +1,347 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: mage_workspace
+short_description: Stop, start, patch or expose a Mage Pro workspace, idempotently
+version_added: 0.1.0
+description:
+  - Brings a Mage Pro workspace to a declared state through Mage's REST API (C(PUT /api/workspaces/{name})).
+  - Every run reads the workspace first and sends an action only when the workspace is not already there, so a
+    second run changes nothing and sends no C(PUT).
+  - The answer to a C(PUT) shows the workspace as it was before the action, so the module reads it again (and,
+    with O(wait), polls) before reporting.
+  - Mage answers most errors with HTTP 200 and an C(error) object; any such answer fails the task with Mage's
+    message and code.
+author:
+  - mage_ai.pro maintainers (@mage-ai)
+extends_documentation_fragment:
+  - mage_ai.pro.connection
+options:
+  name:
+    description:
+      - Name of the workspace, exactly as Mage shows it. It is one URL path segment, so it may not contain
+        C(/), C(?), C(#), C(%), white space, or be C(.) or C(..).
+    type: str
+    required: true
+  state:
+    description:
+      - V(started) resumes a stopped workspace and waits until it is C(RUNNING). A workspace that is already
+        starting (C(PENDING), C(UNAVAILABLE), C(PROVISIONING), C(ACTIVATING)) is only waited for, never resumed
+        again (on ECS every resume starts another task). A C(FAILED) workspace fails at once.
+      - V(stopped) stops a workspace that is not stopped and waits until it is C(STOPPED). On ECS the task's
+        C(task_arn) is sent along. Cloud Run workspaces cannot be stopped.
+      - V(patched) compares O(container_config) and O(lifecycle_config) with what Mage stores, as data, and sends a
+        C(patch) with only the fields that differ. A new container config restarts a running workspace, so the
+        module waits until it runs again.
+      - V(ingress) adds a Kubernetes workspace to the ingress named by its C(ingress_name), once, and waits until
+        its C(url) is set. A workspace whose C(url) is already set is left alone.
+    type: str
+    required: true
+    choices: [stopped, started, patched, ingress]
+  container_config:
+    description:
+      - With O(state=patched), the container configuration, as a mapping or as a YAML string.
+      - Compared as data with the workspace's stored YAML, so key order and formatting never count as a change.
+      - Mage Pro's keys include C(image_tag), C(image), C(env) (a list of C(name)/C(value) entries) and, on Docker
+        clusters, C(environment), C(volumes) and C(public_url).
+      - Env values are hidden in every result, diff, warning and error unless O(show_env_values=true); the diff
+        still shows which env entries change.
+    type: raw
+  container_config_mode:
+    description:
+      - V(merge) puts the given keys over the workspace's current config (mappings key by key, C(env) entries by
+        C(name)), so patching C(image_tag) keeps every env var, and sends the whole merged YAML.
+      - V(replace) sends exactly O(container_config), replacing what Mage stores.
+    type: str
+    choices: [merge, replace]
+    default: merge
+  lifecycle_config:
+    description:
+      - With O(state=patched), the lifecycle configuration. Only the keys you set are compared and changed.
+      - Mage returns every key filled with its default, and makes relative paths absolute, so paths must be
+        absolute here.
+      - The open-source Mage server ignores C(lifecycle_config) in a patch. When Mage reads back something other
+        than what was sent, the module warns that it will be sent again on every run.
+    type: dict
+    suboptions:
+      termination_policy:
+        description: Auto-termination of an idle workspace.
+        type: dict
+        suboptions:
+          enable_auto_termination:
+            description: Whether Mage stops the workspace after O(lifecycle_config.termination_policy.max_idle_seconds) idle.
+            type: bool
+          max_idle_seconds:
+            description: Idle seconds before auto-termination.
+            type: int
+      pre_start_script_path:
+        description: Absolute path of a script run before the workspace starts.
+        type: str
+      post_start:
+        description: A hook run after the workspace starts.
+        type: dict
+        suboptions:
+          command:
+            description: Command to run, as a list of words.
+            type: list
+            elements: str
+          hook_path:
+            description: Absolute path of a hook script.
+            type: str
+  update_workspace_settings:
+    description:
+      - With O(state=patched), also copy the cluster's environment variables into the workspace.
+      - Mage never stores this flag, so it cannot be compared; V(true) always sends a C(patch) and reports
+        C(changed). Leave it V(false) for idempotent runs.
+    type: bool
+    default: false
+  show_env_values:
+    description:
+      - Show the values of the container config's env entries in results and diffs.
+      - By default they are replaced by C(********), since env values often hold secrets.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the workspace has reached the state (C(RUNNING), C(STOPPED), C(url) set).
+      - Nothing is waited for in check mode.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How long to wait, in seconds. On time-out the task fails and returns the workspace as last read.
+    type: int
+    default: 600
+  wait_sleep:
+    description:
+      - Seconds between the first polls; the interval grows by half each poll, up to 10 seconds.
+    type: float
+    default: 1
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: Check mode reads the workspace, sends no C(PUT), does not wait, and reports the action it would send.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+    details: The diff shows the status, container config, lifecycle config or ingress url the state manages.
+  idempotent:
+    description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
+    support: partial
+    details:
+      - Every state is idempotent, except that O(update_workspace_settings=true) always sends a patch.
+  action_group:
+    description: Use C(group/mage_ai.pro.mage) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - mage_ai.pro.mage
+notes:
+  - Set the connection once for many tasks with C(module_defaults) and the C(group/mage_ai.pro.mage) action group.
+  - Without O(wait), a state change returns as soon as Mage accepted it; the returned workspace may still be in
+    transition.
+seealso:
+  - name: Mage workspaces API
+    description: The REST API this module drives.
+    link: https://docs.mage.ai/
+"""
+
+EXAMPLES = r"""
+- name: Stop a workspace for the night
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    name: dev-alice
+    state: stopped
+
+- name: Start it again in the morning and wait until it runs
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    name: dev-alice
+    state: started
+    wait_timeout: 900
+
+- name: Roll a new image out, keeping every env var
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    name: dev-alice
+    state: patched
+    container_config:
+      image_tag: "2026.06.16"
+      env:
+        - name: ENV
+          value: test
+
+- name: Turn on auto-termination after 30 idle minutes
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    name: dev-alice
+    state: patched
+    lifecycle_config:
+      termination_policy:
+        enable_auto_termination: true
+        max_idle_seconds: 1800
+
+- name: Expose a workspace through its ingress, once
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    name: dev-alice
+    state: ingress
+
+- name: Set the connection once for a block of tasks (MAGE_OAUTH_TOKEN from the environment)
+  module_defaults:
+    group/mage_ai.pro.mage:
+      url: "{{ mage_url }}"
+  block:
+    - name: Stop the workspace
+      mage_ai.pro.mage_workspace:
+        name: dev-bob
+        state: stopped
+"""
+
+RETURN = r"""
+changed:
+  description: Whether an action was sent (or, in check mode, would be sent).
+  returned: always
+  type: bool
+  sample: true
+action:
+  description: The action sent to Mage, or in check mode the one that would be sent; null when none was needed.
+  returned: always
+  type: str
+  sample: resume
+waited:
+  description: Seconds spent waiting for the workspace to reach the state.
+  returned: always
+  type: float
+  sample: 12.5
+workspace:
+  description:
+    - The workspace as read after the change (in check mode, as read before), with env values hidden unless
+      O(show_env_values=true).
+  returned: success
+  type: dict
+  sample:
+    name: dev-alice
+    namespace: mage
+    container_config: "image_tag: '2026.06.16'\nenv:\n- name: ENV\n  value: '********'\n"
+    lifecycle_config:
+      termination_policy:
+        enable_auto_termination: true
+        max_idle_seconds: 1800
+      pre_start_script_path: null
+      post_start:
+        command: null
+        hook_path: null
+    ingress_name: mage-ingress
+    url: https://mage.example.com/dev-alice
+    instance:
+      name: dev-alice
+      type: ClusterIP
+      status: RUNNING
+      ip: 10.0.0.7:6789
+diff:
+  description: Before and after of what the state manages, when run with C(--diff).
+  returned: when diff mode is on
+  type: dict
+  sample:
+    before:
+      status: STOPPED
+    after:
+      status: RUNNING
+"""
+
+from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageValidationError, validate_workspace_name
+from ansible_collections.mage_ai.pro.plugins.module_utils.module import MageModule
+from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, run_state
+from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import parse_container_config
+
+PATCH_ONLY = ('container_config', 'lifecycle_config')
+
+
+def argument_spec():
+    return dict(
+        name=dict(type='str', required=True),
+        state=dict(type='str', required=True, choices=['stopped', 'started', 'patched', 'ingress']),
+        container_config=dict(type='raw'),
+        container_config_mode=dict(type='str', default='merge', choices=['merge', 'replace']),
+        lifecycle_config=dict(type='dict', options=dict(
+            termination_policy=dict(type='dict', options=dict(
+                enable_auto_termination=dict(type='bool'),
+                max_idle_seconds=dict(type='int'),
+            )),
+            pre_start_script_path=dict(type='str'),
+            post_start=dict(type='dict', options=dict(
+                command=dict(type='list', elements='str'),
+                hook_path=dict(type='str'),
+            )),
+        )),
+        update_workspace_settings=dict(type='bool', default=False),
+        show_env_values=dict(type='bool', default=False),
+        wait=dict(type='bool', default=True),
+        wait_timeout=dict(type='int', default=600),
+        wait_sleep=dict(type='float', default=1),
+    )
+
+
+def state_options(module):
+    """Validate the options against the state and return the state's own settings; fail before any request."""
+    params = module.params
+    state = params['state']
+    if state != 'patched':
+        given = [key for key in PATCH_ONLY if params.get(key) is not None]
+        if params['update_workspace_settings']:
+            given.append('update_workspace_settings')
+        if given:
+            module.fail_json(msg='%s only applies to state=patched, not state=%s. Remove it or use state=patched.'
+                             % (', '.join(given), state), invocation=module.masked_invocation())
+        return {}
+    if params.get('container_config') is None and params.get('lifecycle_config') is None and not params['update_workspace_settings']:
+        module.fail_json(msg='state=patched needs container_config, lifecycle_config or update_workspace_settings=true.',
+                         invocation=module.masked_invocation())
+    container_config = None
+    if params.get('container_config') is not None:
+        try:
+            container_config = parse_container_config(params['container_config'])
+        except ValueError as exc:
+            module.fail_json(msg='Workspace %r: %s' % (params['name'], exc), invocation=module.masked_invocation())
+    return dict(container_config=container_config, mode=params['container_config_mode'],
+                lifecycle_config=params.get('lifecycle_config'),
+                update_workspace_settings=params['update_workspace_settings'])
+
+
+def main():
+    module = MageModule(argument_spec(), supports_check_mode=True)
+    params = module.params
+    show = params['show_env_values']
+    try:
+        validate_workspace_name(params['name'])
+    except MageValidationError as exc:
+        module.fail_json(msg=str(exc), invocation=module.masked_invocation(show))
+    if params['wait_timeout'] < 0 or params['wait_sleep'] <= 0:
+        module.fail_json(msg='wait_timeout must be 0 or more and wait_sleep more than 0.', invocation=module.masked_invocation(show))
+    options = state_options(module)
+    client = module.client()
+    poller = Poller(params['wait_timeout'], sleep_first=params['wait_sleep'])
+    try:
+        result = run_state(client, params['name'], params['state'], options, check_mode=module.check_mode,
+                           want_diff=module._diff, wait=params['wait'], poller=poller, show_env_values=show,
+                           warn=module.warn)
+    except WorkspaceFailure as exc:
+        extra = dict(exc.result)
+        extra.pop('name', None)
+        module.fail_json(msg=exc.msg, invocation=module.masked_invocation(show), **extra)
+    result.pop('name', None)
+    module.exit_json(invocation=module.masked_invocation(show), **result)
+
+
+if __name__ == '__main__':
+    main()
