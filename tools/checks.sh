@@ -15,22 +15,9 @@ passed=0
 failed=0
 failed_names=()
 
-# ansible-test bootstraps pip from a download these machines cannot reach: give it the cached stand-in.
-cache=$HOME/.ansible/test/cache
-mkdir -p "$cache"
-for ver in 23_1_2 24_2 25_2; do
-  cp tools/get_pip_standin.py "$cache/get_pip_$ver.py"
-done
-
-# ansible-test looks for python3.X on PATH; pyenv shims exit 127 for versions that are not selected,
-# so put the real interpreters first.
-pybin=$root/build/pybin
-rm -rf "$pybin" && mkdir -p "$pybin"
-for exe in "$HOME"/.pyenv/versions/3.*/bin/python3.[0-9]*; do
-  case $exe in *-config|*-gdb.py|*m) continue ;; esac
-  [ -x "$exe" ] && ln -sf "$exe" "$pybin/$(basename "$exe")"
-done
-PATH=$pybin:$PATH
+. "$root/tools/lib.sh"
+ansible_test_pip_standin "$root"
+PATH=$(python_bin "$root/build/pybin"):$PATH
 export PATH
 export ANSIBLE_NOCOLOR=1 PY_COLORS=0 ANSIBLE_FORCE_COLOR=0
 
@@ -53,15 +40,7 @@ run() {
 }
 
 stage() {
-  # stage CORE: copy the collection's files (tracked, and untracked but not ignored) to a real
-  # ansible_collections/mage_ai/pro path, which ansible-test needs (it rejects symlinks).
-  local dest=$stage_root/$1/ansible_collections/mage_ai/pro
-  rm -rf "$dest" && mkdir -p "$dest" || return 1
-  git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do
-    [ -e "$f" ] && { mkdir -p "$dest/$(dirname "$f")"; cp -p "$f" "$dest/$f"; }
-  done
-  # ansible-test wants a git-less tree or a full repository; the copy is a plain tree.
-  echo "$dest"
+  stage_collection "$root" "$stage_root/$1/ansible_collections/mage_ai/pro"
 }
 
 in_stage() {

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import time
 import traceback
 
@@ -289,7 +290,7 @@ class MageClient:
                                'and the API key.' % what, status=status)
         if status >= 400 or data is None:
             kind = response.headers.get('Content-Type', 'unknown content type').split(';')[0]
-            snippet = ' '.join((response.text or '')[:120].split())
+            snippet = ' '.join(re.sub(r'<[^>]*>', ' ', response.text or '').split())[:100]
             raise MageAPIError('%s: unexpected answer HTTP %d (%s) that is not Mage JSON%s.'
                                % (what, status, kind, (': %s' % snippet) if snippet else ''),
                                status=status, ambiguous=ambiguous_possible and status not in PUT_SAFE_STATUSES)

@@ -111,7 +111,8 @@ def run_state(client, name, state, options=None, check_mode=False, want_diff=Fal
 
     if decision.action:
         workspace = _send(client, name, decision, decide_on, read, fail, warn, poller, wait)
-    if wait and decision.wait_for:
+    already_there = not decision.action and reached(decision.wait_for, workspace)
+    if wait and decision.wait_for and not already_there:
         workspace, waited, timed_out, reason = poller.until(read, lambda ws: ws is not None and reached(decision.wait_for, ws),
                                                             lambda ws: 'it no longer exists' if ws is None else wait_failed(decision.wait_for, ws))
         result['waited'] = round(waited, 1)

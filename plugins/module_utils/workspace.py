@@ -184,7 +184,7 @@ def check_lifecycle_paths(given):
                         ('post_start.hook_path', ((given or {}).get('post_start') or {}).get('hook_path'))):
         if path is not None and not str(path).startswith('/'):
             raise DecisionError('lifecycle_config.%s must be an absolute path (Mage stores relative paths made absolute, '
-                                'so %r would never compare equal).' % (label, path))
+                                'so %r would never compare equal)' % (label, path))
 
 
 # -- decisions --------------------------------------------------------------------------------------------------
@@ -270,7 +270,6 @@ def decide_patched(workspace, cluster_type, container_config=None, mode='merge',
         if current != wanted:
             body['container_config'] = dump_container_config(wanted)
     if lifecycle_config is not None:
-        check_lifecycle_paths(lifecycle_config)
         current = normalise_lifecycle(workspace.get('lifecycle_config'))
         wanted = desired_lifecycle(current, lifecycle_config)
         before['lifecycle_config'] = current

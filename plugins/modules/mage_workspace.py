@@ -262,7 +262,7 @@ diff:
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageValidationError, validate_workspace_name
 from ansible_collections.mage_ai.pro.plugins.module_utils.module import MageModule
 from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, run_state
-from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import parse_container_config
+from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import DecisionError, check_lifecycle_paths, parse_container_config
 
 PATCH_ONLY = ('container_config', 'lifecycle_config')
 
@@ -313,6 +313,10 @@ def state_options(module):
             container_config = parse_container_config(params['container_config'])
         except ValueError as exc:
             module.fail_json(msg='Workspace %r: %s' % (params['name'], exc), invocation=module.masked_invocation())
+    try:
+        check_lifecycle_paths(params.get('lifecycle_config'))
+    except DecisionError as exc:
+        module.fail_json(msg='Workspace %r: %s.' % (params['name'], exc), invocation=module.masked_invocation())
     return dict(container_config=container_config, mode=params['container_config_mode'],
                 lifecycle_config=params.get('lifecycle_config'),
                 update_workspace_settings=params['update_workspace_settings'])
@@ -331,14 +335,18 @@ def main():
     options = state_options(module)
     client = module.client()
     poller = Poller(params['wait_timeout'], sleep_first=params['wait_sleep'])
+    failure = None
     try:
         result = run_state(client, params['name'], params['state'], options, check_mode=module.check_mode,
                            want_diff=module._diff, wait=params['wait'], poller=poller, show_env_values=show,
                            warn=module.warn)
     except WorkspaceFailure as exc:
-        extra = dict(exc.result)
-        extra.pop('name', None)
-        module.fail_json(msg=exc.msg, invocation=module.masked_invocation(show), **extra)
+        failure = exc
+    if failure is not None:
+        # Failed outside the except block, so no Python traceback is attached: the message says it all.
+        result = dict(failure.result)
+        result.pop('name', None)
+        module.fail_json(msg=failure.msg, invocation=module.masked_invocation(show), **result)
     result.pop('name', None)
     module.exit_json(invocation=module.masked_invocation(show), **result)
 

@@ -10,6 +10,7 @@ from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import (
     MASK,
     MASK_CHANGED,
     DecisionError,
+    check_lifecycle_paths,
     cluster_type_of,
     decide,
     diff_for_output,
@@ -156,7 +157,8 @@ def test_lifecycle_compares_after_filling_the_defaults():
 
 def test_lifecycle_paths_must_be_absolute():
     with pytest.raises(DecisionError, match='absolute'):
-        decide('patched', ws(), 'k8s', lifecycle_config={'post_start': {'hook_path': 'hooks/x.sh'}})
+        check_lifecycle_paths({'post_start': {'hook_path': 'hooks/x.sh'}})
+    check_lifecycle_paths({'pre_start_script_path': '/x.sh', 'post_start': None})
 
 
 def test_update_workspace_settings_always_patches():
