@@ -199,7 +199,6 @@ class MageClient:
             self.session.headers['X-API-KEY'] = api_key
         if oauth_token:
             self.session.headers['OAUTH-TOKEN'] = oauth_token
-        self.request_count = 0
 
     @classmethod
     def from_params(cls, params, warn=None, pool_size=10):
@@ -257,7 +256,6 @@ class MageClient:
             attempt += 1
             retry_after = None
             try:
-                self.request_count += 1
                 response = self.session.request(method, url, params=self._query(params), json=body, timeout=self.timeout,
                                                 verify=self.verify)
             except requests.exceptions.RequestException as exc:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import time
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageAPIError
 from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import (
     DecisionError,
@@ -176,3 +178,22 @@ def _check_converged(name, decision, workspace, ctype, options, warn):
         if again.body and field in again.body and field in decision.body:
             warn('Workspace %r: Mage did not store the %s that was sent (it reads back different), so it will be sent '
                  'again on every run. This Mage server may ignore %s in a patch.' % (name, field, field))
+
+
+def run_many(client, names, state, options=None, concurrency=10, **kwargs):
+    """Run :func:`run_state` for each name, ``concurrency`` at a time over the client's connection pool.
+
+    Returns one result per name, in the order given, each with ``failed`` and ``msg``; a failure of one workspace
+    never stops the others.
+    """
+    def one(name):
+        try:
+            result = run_state(client, name, state, options, **kwargs)
+            result.update(failed=False, msg='')
+        except WorkspaceFailure as exc:
+            result = dict(name=name, changed=False, action=None, waited=0.0, workspace=None)
+            result.update(exc.result, failed=True, msg=exc.msg)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(names)))) as pool:
+        return list(pool.map(one, names))

@@ -25,8 +25,23 @@ options:
     description:
       - Name of the workspace, exactly as Mage shows it. It is one URL path segment, so it may not contain
         C(/), C(?), C(#), C(%), white space, or be C(.) or C(..).
+      - Exactly one of O(name) and O(names) is required.
     type: str
-    required: true
+  names:
+    description:
+      - Bulk mode. Applies the same state to each of these workspaces in one module run, O(concurrency) at a time
+        over one pool of keep-alive connections.
+      - Each workspace gets every guarantee of the single mode (idempotence, check mode, diff, hidden env values,
+        safe retries). The result lists one entry per name in RV(workspaces).
+      - If any workspace fails, the task fails after all of them have been tried, with every result.
+      - An empty list does nothing.
+    type: list
+    elements: str
+  concurrency:
+    description:
+      - With O(names), how many workspaces are read, changed and waited for at the same time.
+    type: int
+    default: 10
   state:
     description:
       - V(started) resumes a stopped workspace and waits until it is C(RUNNING). A workspace that is already
@@ -196,6 +211,19 @@ EXAMPLES = r"""
     name: dev-alice
     state: ingress
 
+- name: Stop every dev workspace for the night, ten at a time, in one task
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    names: [dev-alice, dev-bob, dev-carol]
+    state: stopped
+    concurrency: 10
+  register: night
+
+- name: Show which workspaces were stopped
+  ansible.builtin.debug:
+    msg: "{{ night.workspaces | selectattr('changed') | map(attribute='name') | list }}"
+
 - name: Set the connection once for a block of tasks (MAGE_OAUTH_TOKEN from the environment)
   module_defaults:
     group/mage_ai.pro.mage:
@@ -227,7 +255,7 @@ workspace:
   description:
     - The workspace as read after the change (in check mode, as read before), with env values hidden unless
       O(show_env_values=true).
-  returned: success
+  returned: success, with O(name)
   type: dict
   sample:
     name: dev-alice
@@ -248,10 +276,62 @@ workspace:
       type: ClusterIP
       status: RUNNING
       ip: 10.0.0.7:6789
+workspaces:
+  description:
+    - With O(names), one result per workspace, in the order given.
+  returned: with O(names), on success and on failure
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The workspace name.
+      type: str
+      returned: always
+    changed:
+      description: Whether an action was sent to this workspace (or would be, in check mode).
+      type: bool
+      returned: always
+    action:
+      description: The action sent (or that would be sent); null when none was needed.
+      type: str
+      returned: always
+    failed:
+      description: Whether this workspace failed.
+      type: bool
+      returned: always
+    msg:
+      description: Why it failed; empty when it did not.
+      type: str
+      returned: always
+    waited:
+      description: Seconds spent waiting for this workspace.
+      type: float
+      returned: always
+    workspace:
+      description: The workspace as last read, env values hidden; null when it could not be read.
+      type: dict
+      returned: always
+  sample:
+    - name: dev-alice
+      changed: true
+      action: stop
+      failed: false
+      msg: ""
+      waited: 4.2
+      workspace: {name: dev-alice, instance: {status: STOPPED}}
+    - name: dev-bob
+      changed: false
+      action: null
+      failed: false
+      msg: ""
+      waited: 0.0
+      workspace: {name: dev-bob, instance: {status: STOPPED}}
 diff:
-  description: Before and after of what the state manages, when run with C(--diff).
+  description:
+    - Before and after of what the state manages, when run with C(--diff).
+    - With O(names), a list with one entry per changed workspace, headed by its name.
   returned: when diff mode is on
-  type: dict
+  type: raw
   sample:
     before:
       status: STOPPED
@@ -261,15 +341,17 @@ diff:
 
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageValidationError, validate_workspace_name
 from ansible_collections.mage_ai.pro.plugins.module_utils.module import MageModule
-from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, run_state
-from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import DecisionError, check_lifecycle_paths, parse_container_config
+from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, run_many, run_state
+from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import check_lifecycle_paths, parse_container_config
 
 PATCH_ONLY = ('container_config', 'lifecycle_config')
 
 
 def argument_spec():
     return dict(
-        name=dict(type='str', required=True),
+        name=dict(type='str'),
+        names=dict(type='list', elements='str'),
+        concurrency=dict(type='int', default=10),
         state=dict(type='str', required=True, choices=['stopped', 'started', 'patched', 'ingress']),
         container_config=dict(type='raw'),
         container_config_mode=dict(type='str', default='merge', choices=['merge', 'replace']),
@@ -296,57 +378,91 @@ def state_options(module):
     """Validate the options against the state and return the state's own settings; fail before any request."""
     params = module.params
     state = params['state']
+    show = params['show_env_values']
+    subject = 'Workspace %r' % params['name'] if params['name'] is not None else 'names'
     if state != 'patched':
         given = [key for key in PATCH_ONLY if params.get(key) is not None]
         if params['update_workspace_settings']:
             given.append('update_workspace_settings')
         if given:
-            module.fail_json(msg='%s only applies to state=patched, not state=%s. Remove it or use state=patched.'
-                             % (', '.join(given), state), invocation=module.masked_invocation())
+            fail(module, '%s only applies to state=patched, not state=%s. Remove it or use state=patched.'
+                 % (', '.join(given), state), show)
         return {}
     if params.get('container_config') is None and params.get('lifecycle_config') is None and not params['update_workspace_settings']:
-        module.fail_json(msg='state=patched needs container_config, lifecycle_config or update_workspace_settings=true.',
-                         invocation=module.masked_invocation())
+        fail(module, 'state=patched needs container_config, lifecycle_config or update_workspace_settings=true.', show)
     container_config = None
-    if params.get('container_config') is not None:
-        try:
-            container_config = parse_container_config(params['container_config'])
-        except ValueError as exc:
-            module.fail_json(msg='Workspace %r: %s' % (params['name'], exc), invocation=module.masked_invocation())
+    problem = None
     try:
+        if params.get('container_config') is not None:
+            container_config = parse_container_config(params['container_config'])
         check_lifecycle_paths(params.get('lifecycle_config'))
-    except DecisionError as exc:
-        module.fail_json(msg='Workspace %r: %s.' % (params['name'], exc), invocation=module.masked_invocation())
+    except ValueError as exc:  # DecisionError is a ValueError too
+        problem = '%s: %s' % (subject, str(exc).rstrip('.') + '.')
+    if problem:
+        fail(module, problem, show)
     return dict(container_config=container_config, mode=params['container_config_mode'],
                 lifecycle_config=params.get('lifecycle_config'),
                 update_workspace_settings=params['update_workspace_settings'])
 
 
-def main():
-    module = MageModule(argument_spec(), supports_check_mode=True)
+def fail(module, msg, show, **result):
+    module.fail_json(msg=msg, invocation=module.masked_invocation(show), **result)
+
+
+def validate(module):
+    """Check names and numbers before any request; return the list of names (one in single mode)."""
     params = module.params
     show = params['show_env_values']
+    names = params['names'] if params['names'] is not None else [params['name']]
     try:
-        validate_workspace_name(params['name'])
+        for name in names:
+            validate_workspace_name(name)
     except MageValidationError as exc:
-        module.fail_json(msg=str(exc), invocation=module.masked_invocation(show))
-    if params['wait_timeout'] < 0 or params['wait_sleep'] <= 0:
-        module.fail_json(msg='wait_timeout must be 0 or more and wait_sleep more than 0.', invocation=module.masked_invocation(show))
+        fail(module, str(exc), show)
+    twice = sorted(set(name for name in names if names.count(name) > 1))
+    if twice:
+        fail(module, 'names lists %s more than once; list each workspace once.' % ', '.join(twice), show)
+    if params['wait_timeout'] < 0 or params['wait_sleep'] <= 0 or params['concurrency'] < 1:
+        fail(module, 'wait_timeout must be 0 or more, wait_sleep more than 0 and concurrency at least 1.', show)
+    return names
+
+
+def main():
+    module = MageModule(argument_spec(), supports_check_mode=True, mutually_exclusive=[('name', 'names')],
+                        required_one_of=[('name', 'names')])
+    params = module.params
+    show = params['show_env_values']
+    names = validate(module)
     options = state_options(module)
-    client = module.client()
+    bulk = params['names'] is not None
+    client = module.client(pool_size=params['concurrency'] if bulk else 1)
     poller = Poller(params['wait_timeout'], sleep_first=params['wait_sleep'])
+    kwargs = dict(check_mode=module.check_mode, want_diff=module._diff, wait=params['wait'], poller=poller,
+                  show_env_values=show, warn=module.warn)
+    if bulk:
+        results = run_many(client, names, params['state'], options, concurrency=params['concurrency'], **kwargs)
+        output = dict(changed=any(r['changed'] for r in results), workspaces=results)
+        if module._diff:
+            output['diff'] = [dict(r.pop('diff'), before_header=r['name'], after_header=r['name'])
+                              for r in results if r.get('diff') and r['changed']]
+        for result in results:
+            result.pop('diff', None)
+        failed = [r for r in results if r['failed']]
+        if failed:
+            fail(module, '%d of %d workspaces failed: %s' % (len(failed), len(results), ' '.join(r['msg'] for r in failed)),
+                 show, **output)
+        module.exit_json(invocation=module.masked_invocation(show), **output)
+
     failure = None
     try:
-        result = run_state(client, params['name'], params['state'], options, check_mode=module.check_mode,
-                           want_diff=module._diff, wait=params['wait'], poller=poller, show_env_values=show,
-                           warn=module.warn)
+        result = run_state(client, names[0], params['state'], options, **kwargs)
     except WorkspaceFailure as exc:
         failure = exc
     if failure is not None:
         # Failed outside the except block, so no Python traceback is attached: the message says it all.
         result = dict(failure.result)
         result.pop('name', None)
-        module.fail_json(msg=failure.msg, invocation=module.masked_invocation(show), **result)
+        fail(module, failure.msg, show, **result)
     result.pop('name', None)
     module.exit_json(invocation=module.masked_invocation(show), **result)
 
