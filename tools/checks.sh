@@ -58,8 +58,13 @@ build_and_import() {
   in_stage "$core" "$venv" ansible-galaxy collection build --force --output-path "$out" . || return 1
   local tarball
   tarball=$(ls "$out"/mage_ai-pro-*.tar.gz) || return 1
-  # galaxy-importer only warns about lint findings; its own errors fail the import.
-  (cd "$out" && "$venv/bin/python" -m galaxy_importer.main "$tarball") || return 1
+  # galaxy-importer only warns about lint findings; its own errors fail the import. It silently skips the docs
+  # and lint steps when ansible-doc or ansible-lint are not on PATH: that counts as a failure here.
+  (cd "$out" && PATH=$venv/bin:$PATH "$venv/bin/python" -m galaxy_importer.main "$tarball") >"$out/import.log" 2>&1
+  local rc=$?
+  cat "$out/import.log"
+  [ "$rc" -eq 0 ] || return 1
+  if grep -E 'not found, skipping|ERROR' "$out/import.log"; then echo "galaxy-importer skipped a step or reported an error"; return 1; fi
   # the built tarball installs and its module documentation loads from the installed copy
   rm -rf "$out/installed"
   "$venv/bin/ansible-galaxy" collection install -p "$out/installed" "$tarball" || return 1

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -157,3 +158,20 @@ def test_fleet_k8s_running_and_sigterm():
         assert 'image_tag: "2026.06.01"' in fleet[0]["container_config"] and "env:" in fleet[0]["container_config"]
     finally:
         assert sim.stop() == 0
+
+
+def test_workspace_url_answers_like_its_web_server():
+    seed = [{"name": "web", "ingress_paths": ["/web"], "container_config": "image_tag: good\n", "broken_images": ["bad-tag"]},
+            {"name": "hidden"}]
+    with simulator(seed=seed, patch_delay=0.2, stop_delay=0.2) as sim:
+        url = sim.url + "/web"
+        assert requests.get(url, timeout=5).status_code == 200
+        assert requests.get(sim.url + "/hidden", timeout=5).status_code == 404
+        headers = {"OAUTH-TOKEN": sim.token}
+        body = {"workspace": {"action": "patch", "container_config": "image_tag: bad-tag\n"}}
+        requests.put(sim.url + "/api/workspaces/web", json=body, headers=headers, timeout=5).raise_for_status()
+        assert requests.get(url, timeout=5).status_code == 503
+        deadline = time.monotonic() + 5
+        while requests.get(url, timeout=5).status_code == 503 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert requests.get(url, timeout=5).status_code == 500

@@ -171,6 +171,7 @@ class Workspace:
         self.project_id = spec.get("project_id") or "mage-project"
         self.region = spec.get("region") or "us-central1"
         self.fail_on_start = bool(spec.get("fail_on_start"))
+        self.broken_images = [str(image) for image in spec.get("broken_images") or []]
         self.delays = {key: float(spec[key]) for key in DELAY_KEYS if spec.get(key) is not None}
         crc = zlib.crc32(self.name.encode("utf-8"))
         self.ip = spec.get("ip") or "10.{0}.{1}.{2}:6789".format((crc >> 16) & 255, (crc >> 8) & 255, (index or crc) % 254 + 1)
@@ -348,6 +349,22 @@ class SimState:
             far = time.time() + 10 * 365 * 86400
             self.tokens = {self.owner_token: {"role": "owner", "expires": far}, self.viewer_token: {"role": "viewer", "expires": far}}
             self._seed(self.initial_specs, replace=True)
+
+    def workspace_page(self, name):
+        """What GET <workspace url> answers: 200 while the workspace runs an image that works, 500 while it runs one
+        listed in its seed's `broken_images`, 503 while it does not run, 404 without an ingress path."""
+        with self.lock:
+            workspace = self.workspaces.get(name)
+            if workspace is None or workspace.url(self.base_url) is None:
+                return html_page(404, "Not Found")
+            status = workspace.status(time.monotonic()) if workspace.has_instance else "STOPPED"
+            config = workspace.container_config or ""
+            broken = [image for image in workspace.broken_images if image in config]
+        if status != "RUNNING":
+            return html_page(503, "Service Temporarily Unavailable")
+        if broken:
+            return html_page(500, "Internal Server Error")
+        return html_page(200, "Mage")
 
     def seed(self, specs, replace=False):
         with self.lock:
@@ -752,7 +769,8 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         elif path.startswith(prefix + "/"):
             api_path = path[len(prefix):]
         if api_path is None or not (api_path == "/api" or api_path.startswith("/api/")):
-            self._send(html_page(404, "Not Found"))
+            # A workspace's own url (<base>/<name>) answers like Mage's web server behind the ingress would.
+            self._send(self.server.state.workspace_page(unquote(api_path.strip("/").split("/")[0])) if api_path else html_page(404, "Not Found"))
             return
         self._api(api_path, query, body, body_ok)
 

@@ -197,4 +197,3 @@ def test_diff_marks_changed_env_entries_without_their_values():
     assert 'old' not in repr(diff) and 'new' not in repr(diff)
     shown = diff_for_output(decision, show_env_values=True)
     assert shown['after']['container_config']['env'][0]['value'] == 'new'
-
