@@ -8,10 +8,13 @@ ONLY ?=
 
 .PHONY: help demo test venvs bench clean sim
 
+BENCH_ARGS ?=
+
 help:
 	@echo "make demo   run the example rollout against the local Mage API simulator"
 	@echo "make test   run every check (sanity, units, integration, lint, docs, build, import) and print N passed, N failed"
 	@echo "make sim    start the simulator with 20 workspaces (Ctrl-C stops it)"
+	@echo "make bench  compare the rollout role with the hand-written way (BENCH_ARGS='--sizes 50,200')"
 
 $(VENV)/.done-dev: requirements/dev.txt requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +48,11 @@ demo: $(VENV)/.done-dev
 
 sim: $(VENV)/.done-dev
 	PYTHONPATH=tests/simulator $(VENV)/bin/python -m mage_sim --workspaces 20
+
+# Not part of make test: prints figures, writes docs/benchmark.md and docs/benchmark.png.
+bench: $(VENV)/.done-dev
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r requirements/bench.txt
+	$(VENV)/bin/python tools/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf build .venv .venv-2.21 .venv-2.16 tests/output

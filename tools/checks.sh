@@ -71,6 +71,14 @@ build_and_import() {
   ANSIBLE_COLLECTIONS_PATH=$out/installed "$venv/bin/ansible-doc" -l mage_ai.pro | grep -q mage_workspace
 }
 
+introspect() {
+  # ansible-builder reads the folder that holds ansible_collections; the collection's Python deps must show.
+  local out
+  out=$("$2/bin/ansible-builder" introspect --sanitize "$stage_root/$1") || return 1
+  echo "$out"
+  echo "$out" | grep -q 'requests>=' || { echo "introspect did not find the collection's requirements"; return 1; }
+}
+
 lint_docs() {
   in_stage "$1" "$2" antsibull-docs lint-collection-docs --plugin-docs --validate-collection-refs=all .
 }
@@ -91,7 +99,7 @@ for_core() {
   run "ansible-core $core: antsibull-docs lint" lint_docs "$core" "$venv"
   run "ansible-core $core: antsibull-changelog lint" in_stage "$core" "$venv" antsibull-changelog lint
   run "ansible-core $core: build + galaxy-importer" build_and_import "$core" "$venv"
-  run "ansible-core $core: ansible-builder introspect" in_stage "$core" "$venv" ansible-builder introspect --sanitize .
+  run "ansible-core $core: ansible-builder introspect" introspect "$core" "$venv"
 }
 
 run "simulator tests (pytest)" "$root/.venv/bin/python" -m pytest -q -p no:cacheprovider tests/simulator

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import random
 import re
 import time
@@ -48,9 +49,11 @@ def connection_argument_spec():
     """The connection options of every module (documented in the mage_ai.pro.connection doc fragment)."""
     return dict(
         url=dict(type='str', required=True, fallback=(env_fallback, ['MAGE_URL'])),
-        oauth_token=dict(type='str', no_log=True, aliases=['token'], fallback=(env_fallback, ['MAGE_OAUTH_TOKEN'])),
-        username=dict(type='str', fallback=(env_fallback, ['MAGE_USERNAME'])),
-        password=dict(type='str', no_log=True, fallback=(env_fallback, ['MAGE_PASSWORD'])),
+        # The credentials' environment variables are read by resolve_credentials, so that a token in the
+        # environment (an AWX credential) does not collide with a username given to a task, or the other way round.
+        oauth_token=dict(type='str', no_log=True, aliases=['token']),
+        username=dict(type='str'),
+        password=dict(type='str', no_log=True),
         api_key=dict(type='str', no_log=True, default=DEFAULT_API_KEY, fallback=(env_fallback, ['MAGE_API_KEY'])),
         cluster_type=dict(type='str', choices=CLUSTER_TYPES, fallback=(env_fallback, ['MAGE_CLUSTER_TYPE'])),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['MAGE_VALIDATE_CERTS'])),
@@ -61,7 +64,30 @@ def connection_argument_spec():
 
 
 CONNECTION_MUTUALLY_EXCLUSIVE = [('oauth_token', 'username')]
-CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
+
+
+def resolve_credentials(params, environ=None):
+    """Return (token, username, password) from the options, else from the environment; raise MageValidationError.
+
+    Options win over the environment as a whole: a task's ``username`` is used even when ``MAGE_OAUTH_TOKEN`` is set,
+    and a task's ``oauth_token`` even when ``MAGE_USERNAME`` is.
+    """
+    environ = os.environ if environ is None else environ
+    token, username, password = params.get('oauth_token'), params.get('username'), params.get('password')
+    if token and username:
+        raise MageValidationError('Set either oauth_token or username and password, not both.')
+    if not token and not username:
+        token = environ.get('MAGE_OAUTH_TOKEN') or None
+        if not token:
+            username = environ.get('MAGE_USERNAME') or None
+    if username and not password:
+        password = environ.get('MAGE_PASSWORD') or None
+        if not password:
+            raise MageValidationError('username %r needs a password (password or MAGE_PASSWORD).' % username)
+    if not token and not username:
+        raise MageValidationError('No credentials: set oauth_token (or MAGE_OAUTH_TOKEN), or username and password '
+                                  '(or MAGE_USERNAME and MAGE_PASSWORD).')
+    return token, username, password
 
 
 class MageAPIError(Exception):
@@ -202,12 +228,13 @@ class MageClient:
 
     @classmethod
     def from_params(cls, params, warn=None, pool_size=10):
-        """Build a client from module or plugin options (see connection_argument_spec)."""
-        return cls(params['url'], oauth_token=params.get('oauth_token'), api_key=params.get('api_key'),
+        """Build a client from module or plugin options (see connection_argument_spec), credentials resolved."""
+        token, username, password = resolve_credentials(params)
+        return cls(params['url'], oauth_token=token, api_key=params.get('api_key'),
                    cluster_type=params.get('cluster_type'), validate_certs=params.get('validate_certs', True),
                    ca_path=params.get('ca_path'), timeout=params.get('timeout') or 30,
                    retries=params.get('retries') if params.get('retries') is not None else 3,
-                   username=params.get('username'), password=params.get('password'), warn=warn, pool_size=pool_size)
+                   username=username, password=password, warn=warn, pool_size=pool_size)
 
     # -- authentication -------------------------------------------------------------------------------------------
 
@@ -220,7 +247,7 @@ class MageClient:
         try:
             data = self.request('POST', '/api/sessions', body=body, retry_put=True, authenticated=False)
         except MageAPIError as exc:
-            raise MageAPIError('Login as %r failed: %s. Check the username and password.' % (self._username, exc.msg),
+            raise MageAPIError('Login as %r failed: %s. Check the username and password.' % (self._username, exc.msg.rstrip('.')),
                                status=exc.status, code=exc.code, error_type=exc.error_type) from None
         token = (data.get('session') or {}).get('token') if isinstance(data, dict) else None
         if not token:

@@ -10,13 +10,13 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import (
     CONNECTION_MUTUALLY_EXCLUSIVE,
-    CONNECTION_REQUIRED_TOGETHER,
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     MageAPIError,
     MageClient,
     MageValidationError,
     connection_argument_spec,
+    resolve_credentials,
 )
 from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import (
     HAS_YAML,
@@ -35,23 +35,35 @@ class MageModule(AnsibleModule):
         spec.update(argument_spec)
         super().__init__(argument_spec=spec,
                          mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE + list(mutually_exclusive or []),
-                         required_together=CONNECTION_REQUIRED_TOGETHER + list(required_together or []),
+                         required_together=required_together,
                          **kwargs)
         if not HAS_REQUESTS:
             self.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
         if not HAS_YAML:
             self.fail_json(msg=missing_required_lib('PyYAML'), exception=YAML_IMPORT_ERROR)
-        if not self.params.get('oauth_token') and not self.params.get('username'):
-            self.fail_json(msg='No credentials: set oauth_token (or MAGE_OAUTH_TOKEN), or username and password '
-                               '(or MAGE_USERNAME and MAGE_PASSWORD).')
-        self._warnings_seen = []
+        problem = None
+        secrets = (None, None, None)
+        try:
+            secrets = resolve_credentials(self.params)
+        except MageValidationError as exc:
+            problem = str(exc)
+        if problem:
+            self.fail_json(msg=problem)
+        # Secrets read from the environment are hidden in every output, like the no_log options.
+        for secret in (secrets[0], secrets[2]):
+            if secret:
+                self.no_log_values.add(secret)
 
     def client(self, pool_size=10):
+        """A logged-in client, or fail with a message that names the problem (and never a secret)."""
+        problem = None
         try:
             client = MageClient.from_params(self.params, warn=self.warn, pool_size=pool_size)
             client.login()
         except (MageValidationError, MageAPIError) as exc:
-            self.fail_json(msg=str(exc))
+            problem = str(exc)
+        if problem:
+            self.fail_json(msg=problem)
         return client
 
     def masked_invocation(self, show_env_values=False):

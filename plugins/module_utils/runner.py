@@ -13,13 +13,15 @@ import time
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageAPIError
+from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageAPIError, describe_exception
 from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import (
     DecisionError,
     cluster_type_of,
     decide,
     diff_for_output,
     mask_workspace,
+    normalise_lifecycle,
+    parse_container_config,
     reached,
     wait_failed,
     workspace_status,
@@ -41,19 +43,27 @@ class WorkspaceFailure(Exception):
 
 
 class Poller:
-    """Polls with a monotonic clock and a growing interval (``sleep`` * 1.5 each time, at most ``max_sleep``)."""
+    """Polls with a monotonic clock every ``sleep_first`` seconds; after ``steady`` seconds of waiting the interval
+    grows by half each poll, up to ``max_sleep``, so long waits do not poll a slow cluster at a fast pace."""
 
-    def __init__(self, timeout, sleep_first=1.0, max_sleep=10.0, clock=time.monotonic, sleep=time.sleep):
+    def __init__(self, timeout, sleep_first=1.0, max_sleep=10.0, steady=30.0, clock=time.monotonic, sleep=time.sleep):
         self.timeout = timeout
         self.sleep_first = sleep_first
-        self.max_sleep = max_sleep
+        self.max_sleep = max(max_sleep, sleep_first)
+        self.steady = steady
         self.clock = clock
         self.sleep = sleep
 
-    def until(self, read, done, failed=None):
-        """Call ``read()`` until ``done(value)``; return (value, seconds waited, timed_out, failure reason)."""
+    def until(self, read, done, failed=None, sleep_before=False):
+        """Call ``read()`` until ``done(value)``; return (value, seconds waited, timed_out, failure reason).
+
+        ``sleep_before``: sleep one interval before the first read (right after an action, Mage still shows the
+        state before it, so an immediate read is wasted).
+        """
         start = self.clock()
         interval = self.sleep_first
+        if sleep_before:
+            self.sleep(min(interval, self.timeout))
         while True:
             value = read()
             if done(value):
@@ -65,15 +75,17 @@ class Poller:
             if left <= 0:
                 return value, self.clock() - start, True, None
             self.sleep(min(interval, left))
-            interval = min(interval * 1.5, self.max_sleep)
+            if self.clock() - start >= self.steady:
+                interval = min(interval * 1.5, self.max_sleep)
 
 
 def run_state(client, name, state, options=None, check_mode=False, want_diff=False, wait=True, poller=None,
-              show_env_values=False, warn=None):
+              show_env_values=False, warn=None, seen=None):
     """Bring workspace ``name`` to ``state``; return the result dict or raise WorkspaceFailure.
 
     ``options`` are the state's own settings (for ``patched``: container_config as data, mode, lifecycle_config,
-    update_workspace_settings).
+    update_workspace_settings). ``seen``, a dict, receives the workspace as first read (secrets included), under
+    its name: what a rollback restores.
     """
     options = options or {}
     warn = warn or (lambda msg: None)
@@ -93,6 +105,8 @@ def run_state(client, name, state, options=None, check_mode=False, want_diff=Fal
     workspace = read()
     if workspace is None:
         fail('Workspace %r not found on %s. Check the name (and cluster_type).' % (name, client.base_url))
+    if seen is not None:
+        seen[name] = workspace
     ctype = cluster_type_of(workspace, client.cluster_type)
 
     def decide_on(current):
@@ -116,7 +130,8 @@ def run_state(client, name, state, options=None, check_mode=False, want_diff=Fal
     already_there = not decision.action and reached(decision.wait_for, workspace)
     if wait and decision.wait_for and not already_there:
         workspace, waited, timed_out, reason = poller.until(read, lambda ws: ws is not None and reached(decision.wait_for, ws),
-                                                            lambda ws: 'it no longer exists' if ws is None else wait_failed(decision.wait_for, ws))
+                                                            lambda ws: 'it no longer exists' if ws is None else wait_failed(decision.wait_for, ws),
+                                                            sleep_before=bool(decision.action))
         result['waited'] = round(waited, 1)
         masked = mask_workspace(workspace, show_env_values)
         if reason:
@@ -145,7 +160,8 @@ def _send(client, name, decision, decide_on, read, fail, warn, poller, wait):
             return None
         except MageAPIError as exc:
             if not exc.ambiguous:
-                fail('Workspace %r: %s' % (name, exc.msg))
+                # Mage answered and refused: nothing changed.
+                fail('Workspace %r: %s' % (name, exc.msg), changed=False)
             attempts += 1
             warn('Workspace %r: the outcome of %r is unknown (%s); reading the workspace again to decide.'
                  % (name, decision.action, exc.msg))
@@ -180,20 +196,117 @@ def _check_converged(name, decision, workspace, ctype, options, warn):
                  'again on every run. This Mage server may ignore %s in a patch.' % (name, field, field))
 
 
-def run_many(client, names, state, options=None, concurrency=10, **kwargs):
+def batch_sizes(serial, total):
+    """Split ``total`` items like a play's ``serial``: each entry a count or a percentage of all (rounded down, at
+    least 1), the last entry repeated until every item has a batch. No serial: one batch."""
+    if not serial:
+        return [total] if total else []
+    sizes = []
+    entries = list(serial)
+    while sum(sizes) < total:
+        entry = entries[min(len(sizes), len(entries) - 1)]
+        text = str(entry).strip()
+        if text.endswith('%'):
+            size = int(total * float(text[:-1]) / 100)
+        else:
+            size = int(text)
+        sizes.append(max(1, min(size, total - sum(sizes))))
+    return sizes
+
+
+def parse_serial(serial):
+    """Validate serial entries (positive counts or percentages); raise ValueError saying what is wrong."""
+    for entry in serial or []:
+        text = str(entry).strip()
+        number = text[:-1] if text.endswith('%') else text
+        try:
+            valid = float(number) > 0 and (text.endswith('%') or float(number) == int(float(number)))
+        except ValueError:
+            valid = False
+        if not valid:
+            raise ValueError('serial entry %r is not a positive count or percentage (like 1, 10 or "25%%").' % (entry,))
+
+
+def check_url(client, url, status_codes, retries, delay):
+    """GET a workspace's own url (without Mage's credentials) until it answers one of ``status_codes``; return None,
+    or why it did not."""
+    answer = None
+    for attempt in range(retries + 1):
+        if attempt:
+            client.sleep(delay)
+        try:
+            response = client.session.get(url, headers={'OAUTH-TOKEN': None, 'X-API-KEY': None}, timeout=client.timeout,
+                                          verify=client.verify)
+            answer = 'HTTP %d' % response.status_code
+            if response.status_code in status_codes:
+                return None
+        except Exception as exc:  # pylint: disable=broad-exception-caught
+            answer = describe_exception(exc)
+    return 'its url %s answered %s after %d tries (expected %s)' % (url, answer, retries + 1, ', '.join(str(c) for c in status_codes))
+
+
+def rollback_options(state_options, previous):
+    """The patched-state options that restore what ``previous`` (the workspace as first read) had."""
+    options = dict(container_config=None, mode='replace', lifecycle_config=None, update_workspace_settings=False)
+    if state_options.get('container_config') is not None:
+        options['container_config'] = parse_container_config(previous.get('container_config'))
+    if state_options.get('lifecycle_config') is not None:
+        options['lifecycle_config'] = normalise_lifecycle(previous.get('lifecycle_config'))
+    return options
+
+
+def run_many(client, names, state, options=None, concurrency=10, serial=None, url_check=None, rollback=False, **kwargs):
     """Run :func:`run_state` for each name, ``concurrency`` at a time over the client's connection pool.
 
-    Returns one result per name, in the order given, each with ``failed`` and ``msg``; a failure of one workspace
-    never stops the others.
+    Returns one result per name, in the order given, each with ``failed`` and ``msg``; within a batch a failure
+    never stops the others. With ``serial`` the names go in batches, one after the other, and a batch with a failure
+    stops the run: later names get ``attempted: false``. ``url_check`` (status_codes, retries, delay) checks each
+    workspace's url once it has reached its state; ``rollback`` patches a failed batch back to what it had.
     """
-    def one(name):
+    options = options or {}
+    check_mode = kwargs.get('check_mode', False)
+    previous = {}
+
+    def one(name, batch):
         try:
-            result = run_state(client, name, state, options, **kwargs)
+            result = run_state(client, name, state, options, seen=previous, **kwargs)
             result.update(failed=False, msg='')
         except WorkspaceFailure as exc:
             result = dict(name=name, changed=False, action=None, waited=0.0, workspace=None)
             result.update(exc.result, failed=True, msg=exc.msg)
+        result.update(batch=batch, attempted=True, rolled_back=False)
+        url = (result.get('workspace') or {}).get('url')
+        if url_check and not result['failed'] and not check_mode and url:
+            reason = check_url(client, url, url_check['status_codes'], url_check['retries'], url_check['delay'])
+            if reason:
+                result.update(failed=True, msg='Workspace %r is %s but %s.' % (name, state, reason))
         return result
 
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(names)))) as pool:
-        return list(pool.map(one, names))
+    def undo(result):
+        try:
+            run_state(client, result['name'], 'patched', rollback_options(options, previous[result['name']]), **dict(kwargs, want_diff=False))
+            result['rolled_back'] = True
+        except WorkspaceFailure as exc:
+            result['msg'] = '%s The rollback failed too: %s' % (result['msg'], exc.msg)
+        except ValueError as exc:
+            result['msg'] = '%s No rollback: the config it had cannot be read back (%s)' % (result['msg'], exc)
+        return result
+
+    results = []
+    start = 0
+    workers = max(1, min(concurrency, len(names) or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for number, size in enumerate(batch_sizes(serial, len(names)), start=1):
+            batch = names[start:start + size]
+            start += size
+            if any(r['failed'] for r in results) and serial:
+                results.extend(dict(name=name, changed=False, action=None, waited=0.0, workspace=None, failed=False,
+                                    msg='not attempted: an earlier batch failed', batch=number, attempted=False,
+                                    rolled_back=False) for name in batch)
+                continue
+            done = list(pool.map(lambda name, n=number: one(name, n), batch))
+            if rollback and state == 'patched' and not check_mode and any(r['failed'] for r in done):
+                changed = [r for r in done if r['changed'] and r['name'] in previous]
+                list(pool.map(undo, changed))
+            results.extend(done)
+    return results

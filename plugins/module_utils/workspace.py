@@ -14,6 +14,9 @@ import traceback
 
 try:
     import yaml
+    # libyaml's parser and emitter where PyYAML was built with them: a bulk run parses every workspace's config.
+    SAFE_LOADER = getattr(yaml, 'CSafeLoader', yaml.SafeLoader)
+    SAFE_DUMPER = getattr(yaml, 'CSafeDumper', yaml.SafeDumper)
     HAS_YAML = True
     YAML_IMPORT_ERROR = None
 except ImportError:  # pragma: no cover - exercised through missing_required_lib
@@ -88,7 +91,7 @@ def parse_container_config(value, what='container_config'):
     if not value.strip():
         return {}
     try:
-        data = yaml.safe_load(value)
+        data = yaml.load(value, Loader=SAFE_LOADER)  # nosec B506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         where = ' at line %d, column %d' % (mark.line + 1, mark.column + 1) if mark is not None else ''
@@ -130,7 +133,7 @@ def merge_container_config(current, given):
 
 def dump_container_config(data):
     """The YAML text sent to Mage for a container config."""
-    return yaml.safe_dump(data, default_flow_style=False, sort_keys=False)
+    return yaml.dump(data, Dumper=SAFE_DUMPER, default_flow_style=False, sort_keys=False)
 
 
 # -- lifecycle config -------------------------------------------------------------------------------------------

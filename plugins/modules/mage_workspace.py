@@ -42,6 +42,44 @@ options:
       - With O(names), how many workspaces are read, changed and waited for at the same time.
     type: int
     default: 10
+  serial:
+    description:
+      - With O(names), handle the workspaces in batches, one batch after the other, like a play's C(serial).
+      - Each entry is a batch size, a count or a percentage of all names (rounded down, at least 1); the last entry
+        repeats. For example V([1, "25%"]) is a canary of one, then batches of a quarter.
+      - A batch in which any workspace fails stops the run; the later workspaces are not tried and are returned
+        with C(attempted=false).
+      - Without it, all names form one batch.
+    type: list
+    elements: raw
+  url_check:
+    description:
+      - With O(names), after each workspace has reached the state, check that its C(url) answers, and count the
+        workspace as failed if it does not. Workspaces without a url are not checked. Nothing is checked in check mode.
+      - The check sends no Mage credentials to the url.
+      - Not with O(state=stopped).
+    type: dict
+    suboptions:
+      status_codes:
+        description: HTTP statuses that count as healthy.
+        type: list
+        elements: int
+        default: [200]
+      retries:
+        description: How often to try again while the url does not answer a healthy status.
+        type: int
+        default: 5
+      delay:
+        description: Seconds between those tries.
+        type: float
+        default: 2
+  rollback:
+    description:
+      - With O(names) and O(state=patched), when a batch fails, patch each workspace of that batch that was changed
+        back to the container config (and lifecycle config) it had before, and wait until it runs again.
+      - Results of rolled back workspaces have C(rolled_back=true).
+    type: bool
+    default: false
   state:
     description:
       - V(started) resumes a stopped workspace and waits until it is C(RUNNING). A workspace that is already
@@ -133,7 +171,8 @@ options:
     default: 600
   wait_sleep:
     description:
-      - Seconds between the first polls; the interval grows by half each poll, up to 10 seconds.
+      - Seconds between polls while waiting. After 30 seconds of waiting the interval grows by half each poll, up to
+        10 seconds (or this value, if larger).
     type: float
     default: 1
 attributes:
@@ -219,6 +258,21 @@ EXAMPLES = r"""
     state: stopped
     concurrency: 10
   register: night
+
+- name: Roll a new image out, a canary then quarters, checking each url and rolling a failed batch back
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    names: "{{ fleet }}"
+    state: patched
+    container_config:
+      image_tag: "2026.06.16"
+    serial: [1, "25%"]
+    url_check:
+      status_codes: [200]
+    rollback: true
+  vars:
+    fleet: [dev-alice, dev-bob, dev-carol, dev-dave, dev-erin]
 
 - name: Show which workspaces were stopped
   ansible.builtin.debug:
@@ -307,6 +361,18 @@ workspaces:
       description: Seconds spent waiting for this workspace.
       type: float
       returned: always
+    batch:
+      description: Number of the batch (from 1) this workspace was in; see O(serial).
+      type: int
+      returned: always
+    attempted:
+      description: False when an earlier batch failed and this workspace was not tried.
+      type: bool
+      returned: always
+    rolled_back:
+      description: Whether this workspace was patched back to its earlier config; see O(rollback).
+      type: bool
+      returned: always
     workspace:
       description: The workspace as last read, env values hidden; null when it could not be read.
       type: dict
@@ -341,7 +407,7 @@ diff:
 
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageValidationError, validate_workspace_name
 from ansible_collections.mage_ai.pro.plugins.module_utils.module import MageModule
-from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, run_many, run_state
+from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, parse_serial, run_many, run_state
 from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import check_lifecycle_paths, parse_container_config
 
 PATCH_ONLY = ('container_config', 'lifecycle_config')
@@ -352,6 +418,13 @@ def argument_spec():
         name=dict(type='str'),
         names=dict(type='list', elements='str'),
         concurrency=dict(type='int', default=10),
+        serial=dict(type='list', elements='raw'),
+        url_check=dict(type='dict', options=dict(
+            status_codes=dict(type='list', elements='int', default=[200]),
+            retries=dict(type='int', default=5),
+            delay=dict(type='float', default=2),
+        )),
+        rollback=dict(type='bool', default=False),
         state=dict(type='str', required=True, choices=['stopped', 'started', 'patched', 'ingress']),
         container_config=dict(type='raw'),
         container_config_mode=dict(type='str', default='merge', choices=['merge', 'replace']),
@@ -424,6 +497,17 @@ def validate(module):
         fail(module, 'names lists %s more than once; list each workspace once.' % ', '.join(twice), show)
     if params['wait_timeout'] < 0 or params['wait_sleep'] <= 0 or params['concurrency'] < 1:
         fail(module, 'wait_timeout must be 0 or more, wait_sleep more than 0 and concurrency at least 1.', show)
+    bulk_only = [key for key in ('serial', 'url_check') if params[key] is not None] + (['rollback'] if params['rollback'] else [])
+    if bulk_only and params['names'] is None:
+        fail(module, '%s only applies with names (bulk mode).' % ', '.join(bulk_only), show)
+    if params['rollback'] and params['state'] != 'patched':
+        fail(module, 'rollback only applies to state=patched.', show)
+    if params['url_check'] is not None and params['state'] == 'stopped':
+        fail(module, 'url_check does not apply to state=stopped: a stopped workspace does not answer.', show)
+    try:
+        parse_serial(params['serial'])
+    except ValueError as exc:
+        fail(module, str(exc), show)
     return names
 
 
@@ -440,7 +524,8 @@ def main():
     kwargs = dict(check_mode=module.check_mode, want_diff=module._diff, wait=params['wait'], poller=poller,
                   show_env_values=show, warn=module.warn)
     if bulk:
-        results = run_many(client, names, params['state'], options, concurrency=params['concurrency'], **kwargs)
+        results = run_many(client, names, params['state'], options, concurrency=params['concurrency'], serial=params['serial'],
+                           url_check=params['url_check'], rollback=params['rollback'], **kwargs)
         output = dict(changed=any(r['changed'] for r in results), workspaces=results)
         if module._diff:
             output['diff'] = [dict(r.pop('diff'), before_header=r['name'], after_header=r['name'])
@@ -449,8 +534,12 @@ def main():
             result.pop('diff', None)
         failed = [r for r in results if r['failed']]
         if failed:
-            fail(module, '%d of %d workspaces failed: %s' % (len(failed), len(results), ' '.join(r['msg'] for r in failed)),
-                 show, **output)
+            rolled_back = sum(1 for r in results if r['rolled_back'])
+            skipped = sum(1 for r in results if not r['attempted'])
+            fail(module, '%d of %d workspaces failed: %s%s%s' % (
+                len(failed), len(results), ' '.join(r['msg'] for r in failed),
+                ' %d rolled back.' % rolled_back if rolled_back else '',
+                ' %d not attempted after the failed batch.' % skipped if skipped else ''), show, **output)
         module.exit_json(invocation=module.masked_invocation(show), **output)
 
     failure = None
