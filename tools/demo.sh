@@ -22,7 +22,7 @@ MAGE_OAUTH_TOKEN=$(read_ready token)
 admin=$(read_ready admin_url)
 export MAGE_URL MAGE_OAUTH_TOKEN
 
-echo "== Mage API simulator at $MAGE_URL (4 workspaces)"
+echo "== Mage API simulator at $MAGE_URL (4 demo workspaces and a fleet of 20)"
 summary() {
   "$venv/bin/python" - "$admin" <<'PY'
 import json
@@ -32,8 +32,14 @@ import urllib.request
 admin = sys.argv[1]
 log = json.load(urllib.request.urlopen(admin + '/requests'))['requests']
 puts = [r for r in log if r['method'] == 'PUT']
-print('   requests that reached Mage: %d (%d GET, %d PUT: %s)' % (
-    len(log), len(log) - len(puts), len(puts), ', '.join('%s %s' % (r['action'], r['workspace']) for r in puts) or 'none'))
+if len(puts) > 6:
+    actions = {}
+    for r in puts:
+        actions[r['action']] = actions.get(r['action'], 0) + 1
+    shown = ', '.join('%d %s' % (n, action) for action, n in sorted(actions.items()))
+else:
+    shown = ', '.join('%s %s' % (r['action'], r['workspace']) for r in puts) or 'none'
+print('   requests that reached Mage: %d (%d GET, %d PUT: %s)' % (len(log), len(log) - len(puts), len(puts), shown))
 urllib.request.urlopen(urllib.request.Request(admin + '/requests', method='DELETE'))
 PY
 }
@@ -48,3 +54,16 @@ for run in first second; do
 done
 echo
 echo "The second run changed nothing and sent no PUT: every state is read, compared, and left alone."
+
+echo
+echo "== A fleet rollout: docs/examples/fleet_rollout.yml over the 20 fleet-* workspaces (fleet-15 breaks on the new image)"
+rc=0
+"$venv/bin/ansible-playbook" "$root/docs/examples/fleet_rollout.yml" >"$work/play.log" 2>&1 || rc=$?
+[ "$rc" -eq 0 ] || { echo "ansible-playbook failed (exit $rc):"; cat "$work/play.log"; exit "$rc"; }
+sed -n '/TASK \[mage_ai.pro.workspace_rollout : Show the summary\]/,/^$/p;/TASK \[Say what stopped the rollout\]/,/^$/p' "$work/play.log" \
+  | grep -v '^TASK' | grep -v '^$'
+summary
+if grep -q 'demo-secret' "$work/play.log"; then echo "an env value reached the log"; exit 1; fi
+echo
+echo "The canary and the first batch run the new image; fleet-15 failed its health check, so its batch was patched"
+echo "back to the config it had (env values included), and the rollout stopped there."

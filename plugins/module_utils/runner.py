@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageAPIError, describe_exception
 from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import (
+    RUNNING,
     DecisionError,
     cluster_type_of,
     decide,
@@ -276,7 +277,9 @@ def run_many(client, names, state, options=None, concurrency=10, serial=None, ur
             result.update(exc.result, failed=True, msg=exc.msg)
         result.update(batch=batch, attempted=True, rolled_back=False)
         url = (result.get('workspace') or {}).get('url')
-        if url_check and not result['failed'] and not check_mode and url:
+        # Only a running workspace can answer: a stopped one that was patched stays stopped, and is not checked.
+        running = workspace_status(result.get('workspace')) in RUNNING
+        if url_check and not result['failed'] and not check_mode and url and running:
             reason = check_url(client, url, url_check['status_codes'], url_check['retries'], url_check['delay'])
             if reason:
                 result.update(failed=True, msg='Workspace %r is %s but %s.' % (name, state, reason))

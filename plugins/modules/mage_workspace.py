@@ -55,7 +55,8 @@ options:
   url_check:
     description:
       - With O(names), after each workspace has reached the state, check that its C(url) answers, and count the
-        workspace as failed if it does not. Workspaces without a url are not checked. Nothing is checked in check mode.
+        workspace as failed if it does not. Only running workspaces with a url are checked (a stopped workspace that
+        was patched stays stopped). Nothing is checked in check mode.
       - The check sends no Mage credentials to the url.
       - Not with O(state=stopped).
     type: dict
@@ -250,15 +251,6 @@ EXAMPLES = r"""
     name: dev-alice
     state: ingress
 
-- name: Stop every dev workspace for the night, ten at a time, in one task
-  mage_ai.pro.mage_workspace:
-    url: "{{ mage_url }}"
-    oauth_token: "{{ mage_token }}"
-    names: [dev-alice, dev-bob, dev-carol]
-    state: stopped
-    concurrency: 10
-  register: night
-
 - name: Roll a new image out, a canary then quarters, checking each url and rolling a failed batch back
   mage_ai.pro.mage_workspace:
     url: "{{ mage_url }}"
@@ -273,6 +265,15 @@ EXAMPLES = r"""
     rollback: true
   vars:
     fleet: [dev-alice, dev-bob, dev-carol, dev-dave, dev-erin]
+
+- name: Stop every dev workspace for the night, ten at a time, in one task
+  mage_ai.pro.mage_workspace:
+    url: "{{ mage_url }}"
+    oauth_token: "{{ mage_token }}"
+    names: [dev-alice, dev-bob, dev-carol]
+    state: stopped
+    concurrency: 10
+  register: night
 
 - name: Show which workspaces were stopped
   ansible.builtin.debug:
