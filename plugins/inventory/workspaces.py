@@ -96,7 +96,6 @@ seealso:
 """
 
 EXAMPLES = r"""
----
 # inventory/workspaces.mage.yml: every workspace of the default namespace, the URL and token from MAGE_URL and
 # MAGE_OAUTH_TOKEN, grouped by state and by cluster type.
 plugin: mage_ai.pro.workspaces
@@ -106,26 +105,26 @@ keyed_groups:
   - key: mage_cluster_type
     prefix: cluster
 
----
+# A second file, shown commented out (one inventory file holds one YAML document):
 # inventory/dev.mage.yml: running dev workspaces of every namespace, logging in with MAGE_USERNAME and
 # MAGE_PASSWORD, cached for an hour.
-plugin: mage_ai.pro.workspaces
-url: https://mage.example.com
-namespaces: [__all__]
-name_patterns: ["dev-*"]
-state: [running]
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/mage_inventory
-cache_timeout: 3600
-compose:
-  ansible_python_interpreter: "'/usr/bin/python3'"
-  owner: mage_workspace.name.split('-')[1]
-groups:
-  exposed: mage_workspace_url is truthy
-keyed_groups:
-  - key: mage_workspace_namespace | default('none', true)
-    prefix: ns
+# plugin: mage_ai.pro.workspaces
+# url: https://mage.example.com
+# namespaces: [__all__]
+# name_patterns: ["dev-*"]
+# state: [running]
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/mage_inventory
+# cache_timeout: 3600
+# compose:
+#   ansible_python_interpreter: "'/usr/bin/python3'"
+#   owner: mage_workspace.name.split('-')[1]
+# groups:
+#   exposed: mage_workspace_url is truthy
+# keyed_groups:
+#   - key: mage_workspace_namespace | default('none', true)
+#     prefix: ns
 """
 
 from ansible.errors import AnsibleParserError
