@@ -162,6 +162,11 @@ def _surely_not_sent(exc):
     return False
 
 
+def environ_proxies(url):
+    """The proxies the environment sets for ``url`` (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, NO_PROXY)."""
+    return requests.utils.get_environ_proxies(url)
+
+
 def backoff_delay(attempt, retry_after=None, rand=random.random):
     """Seconds to wait before retry number ``attempt`` (1-based): capped exponential with full jitter,
     never less than what the server asked for in Retry-After (itself capped)."""
@@ -215,6 +220,10 @@ class MageClient:
         self._password = password
         self._token = oauth_token
         self.session = requests.Session()
+        # Proxies come from the environment (HTTPS_PROXY, NO_PROXY, ...), read once here: requests would scan the
+        # whole environment again on every request. trust_env off also keeps ~/.netrc credentials out of requests.
+        self.session.trust_env = False
+        self.proxies = environ_proxies(self.base_url)
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
         self.session.mount('http://', adapter)
         self.session.mount('https://', adapter)
@@ -284,7 +293,7 @@ class MageClient:
             retry_after = None
             try:
                 response = self.session.request(method, url, params=self._query(params), json=body, timeout=self.timeout,
-                                                verify=self.verify)
+                                                verify=self.verify, proxies=self.proxies)
             except requests.exceptions.RequestException as exc:
                 reason = describe_exception(exc)
                 retriable = not isinstance(exc, requests.exceptions.SSLError) and (idempotent or _surely_not_sent(exc))

@@ -9,11 +9,12 @@ the sequence and the waiting here.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from concurrent.futures import ThreadPoolExecutor
 
-from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageAPIError, describe_exception
+from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageAPIError, describe_exception, environ_proxies
 from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import (
     RUNNING,
     DecisionError,
@@ -80,13 +81,46 @@ class Poller:
                 interval = min(interval * 1.5, self.max_sleep)
 
 
+class SharedList:
+    """Lets the workspaces of a bulk run that are waiting share one list request per poll interval.
+
+    Polling 250 workspaces one by one every 2 seconds is 125 requests a second; the list call is one. Mage's list
+    only shows workspaces with a live instance (and a server may ignore the namespace filter), so a workspace
+    missing from it, or a failed list call, falls back to the detail call. Decisions never use the list: each
+    workspace is read with the detail call before anything is sent to it.
+    """
+
+    def __init__(self, client, max_age, clock=time.monotonic):
+        self.client = client
+        self.max_age = max_age
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.asked = None  # when the list in hand was asked for
+        self.by_name = {}
+
+    def read(self, name, since):
+        """The workspace from a list asked for after ``since`` (a clock reading taken after the caller's last
+        action: an older list may show the workspace as it was before it) and at most ``max_age`` ago."""
+        with self.lock:
+            now = self.clock()
+            if self.asked is None or self.asked < since or now - self.asked >= self.max_age:
+                try:
+                    listed = self.client.list_workspaces(namespaces=['__all__'])
+                    self.by_name = dict((ws.get('name'), ws) for ws in listed if isinstance(ws, dict))
+                except MageAPIError:
+                    self.by_name = {}
+                self.asked = now
+            workspace = self.by_name.get(name)
+        return workspace if workspace is not None else self.client.get_workspace(name)
+
+
 def run_state(client, name, state, options=None, check_mode=False, want_diff=False, wait=True, poller=None,
-              show_env_values=False, warn=None, seen=None):
+              show_env_values=False, warn=None, seen=None, shared=None):
     """Bring workspace ``name`` to ``state``; return the result dict or raise WorkspaceFailure.
 
     ``options`` are the state's own settings (for ``patched``: container_config as data, mode, lifecycle_config,
     update_workspace_settings). ``seen``, a dict, receives the workspace as first read (secrets included), under
-    its name: what a rollback restores.
+    its name: what a rollback restores. ``shared``, a :class:`SharedList`, serves the polls while waiting.
     """
     options = options or {}
     warn = warn or (lambda msg: None)
@@ -97,9 +131,11 @@ def run_state(client, name, state, options=None, check_mode=False, want_diff=Fal
         result.update(extra)
         raise WorkspaceFailure(msg, result)
 
-    def read():
+    since = [poller.clock()]
+
+    def read(poll=False):
         try:
-            return client.get_workspace(name)
+            return shared.read(name, since[0]) if poll and shared is not None else client.get_workspace(name)
         except MageAPIError as exc:
             return fail(exc.msg)
 
@@ -128,9 +164,10 @@ def run_state(client, name, state, options=None, check_mode=False, want_diff=Fal
 
     if decision.action:
         workspace = _send(client, name, decision, decide_on, read, fail, warn, poller, wait)
+        since[0] = poller.clock()
     already_there = not decision.action and reached(decision.wait_for, workspace)
     if wait and decision.wait_for and not already_there:
-        workspace, waited, timed_out, reason = poller.until(read, lambda ws: ws is not None and reached(decision.wait_for, ws),
+        workspace, waited, timed_out, reason = poller.until(lambda: read(poll=True), lambda ws: ws is not None and reached(decision.wait_for, ws),
                                                             lambda ws: 'it no longer exists' if ws is None else wait_failed(decision.wait_for, ws),
                                                             sleep_before=bool(decision.action))
         result['waited'] = round(waited, 1)
@@ -237,7 +274,7 @@ def check_url(client, url, status_codes, retries, delay):
             client.sleep(delay)
         try:
             response = client.session.get(url, headers={'OAUTH-TOKEN': None, 'X-API-KEY': None}, timeout=client.timeout,
-                                          verify=client.verify)
+                                          verify=client.verify, proxies=environ_proxies(url))
             answer = 'HTTP %d' % response.status_code
             if response.status_code in status_codes:
                 return None
@@ -267,6 +304,15 @@ def run_many(client, names, state, options=None, concurrency=10, serial=None, ur
     options = options or {}
     check_mode = kwargs.get('check_mode', False)
     previous = {}
+    poller = kwargs.get('poller') or Poller(600)
+    if len(names) > 1:
+        # The waiting workspaces share one list request, made at most every quarter of the poll interval, and each
+        # looks at it that often: about as many requests as one workspace polling alone, and a finer grain.
+        quarter = poller.sleep_first / 4.0
+        poller = Poller(poller.timeout, sleep_first=quarter, max_sleep=poller.max_sleep, steady=poller.steady,
+                        clock=poller.clock, sleep=poller.sleep)
+        kwargs['shared'] = SharedList(client, quarter, poller.clock)
+    kwargs['poller'] = poller
 
     def one(name, batch):
         try:
@@ -287,7 +333,8 @@ def run_many(client, names, state, options=None, concurrency=10, serial=None, ur
 
     def undo(result):
         try:
-            run_state(client, result['name'], 'patched', rollback_options(options, previous[result['name']]), **dict(kwargs, want_diff=False))
+            run_state(client, result['name'], 'patched', rollback_options(options, previous[result['name']]),
+                      **dict(kwargs, want_diff=False))
             result['rolled_back'] = True
         except WorkspaceFailure as exc:
             result['msg'] = '%s The rollback failed too: %s' % (result['msg'], exc.msg)

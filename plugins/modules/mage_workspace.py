@@ -174,6 +174,8 @@ options:
     description:
       - Seconds between polls while waiting. After 30 seconds of waiting the interval grows by half each poll, up to
         10 seconds (or this value, if larger).
+      - With O(names), the waiting workspaces share one list request (C(GET /api/workspaces)), made at most every
+        quarter of this interval, instead of polling one by one; a workspace the list does not show is read alone.
     type: float
     default: 1
 attributes:

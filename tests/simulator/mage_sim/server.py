@@ -699,6 +699,9 @@ class SimRequestHandler(BaseHTTPRequestHandler):
 
     def setup(self):
         super().setup()
+        # Headers and body leave in separate writes; without TCP_NODELAY, Nagle's algorithm holds the body back
+        # until the client's delayed ACK (about 40 ms a response). Production web servers set it too.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if isinstance(self.request, ssl.SSLSocket):
             self.request.do_handshake()
 

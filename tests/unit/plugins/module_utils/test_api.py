@@ -184,3 +184,21 @@ def test_token_from_session():
     payload = base64.urlsafe_b64encode(json.dumps({'token': 'inner', 'expires': 1}).encode()).decode().rstrip('=')
     assert token_from_session('h.%s.s' % payload) == 'inner'
     assert token_from_session('plain-token') == 'plain-token'
+
+
+def test_proxies_from_the_environment(sim, monkeypatch):
+    """A second simulator stands in for an HTTP proxy: it receives the absolute-URI requests and answers them."""
+    from mage_sim.fixture import start_simulator  # pylint: disable=import-error,import-outside-toplevel
+
+    with start_simulator(seed=[{'name': 'dev-alice'}], token=sim.token) as proxy:
+        proxy_url = proxy.url.rsplit('/', 1)[0] if proxy.url.count('/') > 2 else proxy.url
+        monkeypatch.setenv('HTTP_PROXY', proxy_url)
+        monkeypatch.delenv('NO_PROXY', raising=False)
+        monkeypatch.delenv('no_proxy', raising=False)
+        assert client_for(sim).get_workspace('dev-alice')['name'] == 'dev-alice'
+        assert [r['path'] for r in proxy.admin.requests()] == ['/api/workspaces/dev-alice']
+        assert sim.admin.requests() == []
+        monkeypatch.setenv('NO_PROXY', '127.0.0.1')
+        client_for(sim).get_workspace('dev-alice')
+        assert len(proxy.admin.requests()) == 1
+        assert len(sim.admin.requests()) == 1

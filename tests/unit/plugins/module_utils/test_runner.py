@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller
+from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, SharedList
 
 
 class FakeClock:
@@ -52,3 +52,45 @@ def test_sleep_before_skips_the_wasted_first_read():
     poller = Poller(10, sleep_first=1, clock=fake.clock, sleep=fake.sleep)
     poller.until(lambda: reads.append(fake.now) or 'RUNNING', lambda v: True, sleep_before=True)
     assert reads == [1.0]
+
+
+class ListingClient:
+    """Counts list and detail calls; the list shows only the workspaces in ``listed``."""
+
+    def __init__(self, listed):
+        self.listed = listed
+        self.lists = 0
+        self.details = []
+
+    def list_workspaces(self, namespaces=None):
+        assert namespaces == ['__all__']
+        self.lists += 1
+        return [dict(name=name, instance={'status': status}) for name, status in self.listed.items()]
+
+    def get_workspace(self, name):
+        self.details.append(name)
+        return {'name': name, 'instance': None}
+
+
+def test_shared_list_is_reused_only_while_fresh_and_newer_than_the_action():
+    fake = FakeClock()
+    client = ListingClient({'a': 'RUNNING', 'b': 'PENDING'})
+    shared = SharedList(client, max_age=1.0, clock=fake.clock)
+    assert shared.read('a', since=0.0)['instance']['status'] == 'RUNNING'
+    assert shared.read('b', since=0.0)['instance']['status'] == 'PENDING'
+    assert client.lists == 1
+    fake.now = 0.5
+    shared.read('a', since=0.2)  # the list in hand was asked for before this caller acted: ask again
+    assert client.lists == 2
+    shared.read('b', since=0.2)
+    assert client.lists == 2
+    fake.now = 1.6
+    shared.read('a', since=0.2)  # too old
+    assert client.lists == 3
+
+
+def test_shared_list_falls_back_to_the_detail_call():
+    client = ListingClient({'a': 'RUNNING'})
+    shared = SharedList(client, max_age=1.0, clock=FakeClock().clock)
+    assert shared.read('gone', since=0.0) == {'name': 'gone', 'instance': None}
+    assert client.details == ['gone']
