@@ -333,9 +333,10 @@ def run_many(client, names, state, options=None, concurrency=10, serial=None, ur
 
     def undo(result):
         try:
-            run_state(client, result['name'], 'patched', rollback_options(options, previous[result['name']]),
-                      **dict(kwargs, want_diff=False))
-            result['rolled_back'] = True
+            undone = run_state(client, result['name'], 'patched', rollback_options(options, previous[result['name']]),
+                               **dict(kwargs, want_diff=False))
+            # The result shows the workspace as it is after the rollback.
+            result.update(rolled_back=True, workspace=undone['workspace'])
         except WorkspaceFailure as exc:
             result['msg'] = '%s The rollback failed too: %s' % (result['msg'], exc.msg)
         except ValueError as exc:
