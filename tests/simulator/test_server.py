@@ -175,3 +175,21 @@ def test_workspace_url_answers_like_its_web_server():
         while requests.get(url, timeout=5).status_code == 503 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert requests.get(url, timeout=5).status_code == 500
+
+
+def test_the_simulator_exits_when_its_parent_is_gone():
+    """A forked test process can end without its fixture teardown: the simulator it started must not linger."""
+    code = ("import sys; sys.path.insert(0, {0!r}); from mage_sim.fixture import start_simulator; "
+            "sim = start_simulator(seed=[{{'name': 'x'}}]); print(sim.pid, flush=True); import os; os._exit(0)").format(SIM_ROOT)
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    pid = int(child.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        raise AssertionError("the simulator outlived the process that started it")

@@ -41,6 +41,9 @@ def parse_args(argv=None):
     parser.add_argument("--require-cluster-type", action="store_true")
     parser.add_argument("--ready-file")
     parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--parent-pid", type=int,
+                        help="exit when this process is gone (test fixtures pass their own pid, so a forked test "
+                             "that ends without its teardown does not leave the simulator running)")
     return parser.parse_args(argv)
 
 
@@ -53,6 +56,21 @@ def build_specs(args):
         names = {spec.get("name") for spec in extra}
         specs = [spec for spec in specs if spec["name"] not in names] + extra
     return specs
+
+
+def process_alive(pid):
+    """Whether process ``pid`` still exists (a zombie counts as gone: its parent no longer runs code)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open("/proc/{0}/stat".format(pid), encoding="utf-8") as handle:
+            return handle.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
 
 
 def main(argv=None):
@@ -121,7 +139,8 @@ def main(argv=None):
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
     while not stop.wait(0.5):
-        pass
+        if args.parent_pid and not process_alive(args.parent_pid):
+            break
     server.shutdown()
     server.server_close()
     thread.join(5)

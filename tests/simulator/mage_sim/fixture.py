@@ -109,7 +109,8 @@ def start_simulator(seed=None, extra_args=None, state_dir=None, timeout=30.0, py
         os.unlink(ready_file)
     options.setdefault("quiet", True)
     faults = options.pop("faults", None) or []
-    command = [python or sys.executable, "-m", "mage_sim", "--ready-file", ready_file, "--state-dir", state_dir]
+    command = [python or sys.executable, "-m", "mage_sim", "--ready-file", ready_file, "--state-dir", state_dir,
+               "--parent-pid", str(os.getpid())]
     for key, value in options.items():
         if key in _SWITCHES:
             if value:
