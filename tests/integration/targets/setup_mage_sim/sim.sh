@@ -25,7 +25,8 @@ start_sim() {
   shift
   local dir=$SIM_STATE/$name
   mkdir -p "$dir"
-  PYTHONPATH=$COLLECTION_ROOT/tests/simulator "$SIM_PYTHON" -m mage_sim --port 0 --quiet \
+  # --parent-pid: the simulator also goes when this script is killed before its EXIT trap can run.
+  PYTHONPATH=$COLLECTION_ROOT/tests/simulator "$SIM_PYTHON" -m mage_sim --port 0 --quiet --parent-pid $$ \
     --state-dir "$dir" --ready-file "$dir/ready.json" "$@" >"$dir/log" 2>&1 &
   SIM_PIDS="$SIM_PIDS $!"
   local tries=0
