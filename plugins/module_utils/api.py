@@ -18,10 +18,11 @@ import re
 import time
 import traceback
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 try:
     import requests
+    import urllib3  # requests' own transport, installed with it
     from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -158,8 +159,43 @@ def _surely_not_sent(exc):
     if isinstance(exc, requests.exceptions.SSLError):
         return True
     if isinstance(exc, requests.exceptions.ConnectionError) and not isinstance(exc, requests.exceptions.ReadTimeout):
-        return 'refused' in str(exc).lower() or 'NewConnectionError' in str(exc) or 'NameResolutionError' in str(exc)
+        cause = exc.args[0] if exc.args else None
+        return (isinstance(cause, urllib3.exceptions.NewConnectionError) or 'refused' in str(exc).lower()
+                or 'NewConnectionError' in str(exc) or 'NameResolutionError' in str(exc))
     return False
+
+
+def _as_requests_error(exc):
+    """The requests exception that requests' own HTTPAdapter raises for urllib3's ``exc``, so that one set of
+    rules (describe_exception, _surely_not_sent) reads every transport failure."""
+    errors = requests.exceptions
+    if isinstance(exc, urllib3.exceptions.SSLError):
+        return errors.SSLError(exc)
+    if isinstance(exc, urllib3.exceptions.ProxyError):
+        return errors.ProxyError(exc)
+    if isinstance(exc, urllib3.exceptions.ConnectTimeoutError) and not isinstance(exc, urllib3.exceptions.NewConnectionError):
+        return errors.ConnectTimeout(exc)
+    if isinstance(exc, urllib3.exceptions.ReadTimeoutError):
+        return errors.ReadTimeout(exc)
+    return errors.ConnectionError(exc)
+
+
+class Answer:
+    """One HTTP answer: status, headers, body bytes."""
+
+    __slots__ = ('status_code', 'headers', 'content')
+
+    def __init__(self, status_code, headers, content):
+        self.status_code = status_code
+        self.headers = headers
+        self.content = content
+
+    @property
+    def text(self):
+        return self.content.decode('utf-8', 'replace')
+
+    def json(self):
+        return json.loads(self.content)
 
 
 def environ_proxies(url):
@@ -224,11 +260,18 @@ class MageClient:
         # whole environment again on every request. trust_env off also keeps ~/.netrc credentials out of requests.
         self.session.trust_env = False
         self.proxies = environ_proxies(self.base_url)
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
-        self.session.mount('http://', adapter)
-        self.session.mount('https://', adapter)
+        self.adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max(1, pool_size), max_retries=0)
+        self.session.mount('http://', self.adapter)
+        self.session.mount('https://', self.adapter)
         # Passed on every request: a session-level verify loses to REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE in requests.
         self.verify = ca_path if ca_path else bool(validate_certs)
+        # API calls go straight to the adapter's urllib3 pool (same TLS, proxy and pool settings as requests): the
+        # session's per-request work (merging settings, cookies, hooks, redirects) was most of a bulk run's CPU.
+        # Through an HTTP proxy, a plain-http request names the whole URL; otherwise the path.
+        self._probe = requests.Request('GET', self.base_url + '/').prepare()
+        target = self.adapter.request_url(self._probe, self.proxies)
+        self._target_prefix = self.base_url if target.startswith(('http://', 'https://')) else self._probe.path_url.rstrip('/')
+        self._timeout = urllib3.Timeout(connect=timeout, read=timeout)
         self.session.headers.update({'Accept': 'application/json', 'User-Agent': 'mage_ai.pro-ansible'})
         if api_key:
             self.session.headers['X-API-KEY'] = api_key
@@ -286,14 +329,12 @@ class MageClient:
             self.login()
         idempotent = method == 'GET' or retry_put
         what = what or '%s %s' % (method, path)
-        url = self.base_url + path
         attempt = 0
         while True:
             attempt += 1
             retry_after = None
             try:
-                response = self.session.request(method, url, params=self._query(params), json=body, timeout=self.timeout,
-                                                verify=self.verify, proxies=self.proxies)
+                response = self._exchange(method, path, self._query(params), body)
             except requests.exceptions.RequestException as exc:
                 reason = describe_exception(exc)
                 retriable = not isinstance(exc, requests.exceptions.SSLError) and (idempotent or _surely_not_sent(exc))
@@ -311,8 +352,43 @@ class MageClient:
             self.warn('Mage API: %s got %s; retry %d of %d in %.1fs.' % (what, reason, attempt, self.retries, delay))
             self.sleep(delay)
 
+    def _pool(self):
+        """The adapter's connection pool for the Mage URL, set up for ``verify`` and the proxies."""
+        with_tls = getattr(self.adapter, 'get_connection_with_tls_context', None)
+        if with_tls is not None:
+            return with_tls(self._probe, self.verify, proxies=self.proxies)
+        pool = self.adapter.get_connection(self._probe.url, self.proxies)  # requests older than 2.32.2
+        self.adapter.cert_verify(pool, self._probe.url, self.verify, None)
+        return pool
+
+    def _exchange(self, method, path, query, body):
+        """Send one request, never following a redirect (requests would turn a redirected PUT into a GET); return an
+        :class:`Answer` or raise the requests exception requests would."""
+        target = self._target_prefix + path
+        if query:
+            target += '?' + urlencode(query, doseq=True)
+        headers = dict(self.session.headers)
+        data = None
+        if body is not None:
+            data = json.dumps(body, allow_nan=False).encode('utf-8')
+            headers['Content-Type'] = 'application/json'
+        try:
+            answer = self._pool().urlopen(method, target, body=data, headers=headers, retries=False, redirect=False,
+                                          assert_same_host=False, timeout=self._timeout, preload_content=True)
+        except urllib3.exceptions.HTTPError as exc:
+            raise _as_requests_error(exc) from None
+        except OSError as exc:
+            raise requests.exceptions.ConnectionError(exc) from None
+        return Answer(answer.status, answer.headers, answer.data or b'')
+
     def _parse(self, response, what, ambiguous_possible=False):
         status = response.status_code
+        if 300 <= status < 400:
+            # Not followed: requests would have turned a redirected PUT into a GET, a silent no-op.
+            location = (response.headers.get('Location') or 'no Location').split('?')[0].split('#')[0]
+            raise MageAPIError('%s: the server answered with a redirect (HTTP %d to %s). Set url to the address where '
+                               'Mage answers itself (the scheme, host and path prefix after the redirect).'
+                               % (what, status, location), status=status)
         try:
             data = response.json()
         except ValueError:

@@ -56,6 +56,16 @@ def test_act_override(api, mage_sim):
     assert mage_sim.admin.counters("dev-bob")["ingress_paths"] == ["/dev-bob"]
 
 
+def test_redirect_fault_does_not_act(api, mage_sim):
+    mage_sim.admin.fault("redirect", PATH, method="PUT")
+    response = api.request("PUT", PATH, json={"workspace": {"action": "stop"}}, allow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("https://mage.example.com/api/workspaces/dev-alice?")
+    time.sleep(0.3)
+    assert api.status("dev-alice") == "RUNNING"
+    assert mage_sim.admin.counters("dev-alice")["puts"] == {}
+
+
 def test_crash_fault(api, mage_sim):
     mage_sim.admin.fault("500", PATH, method="PUT")
     response = api.request("PUT", PATH, json={"workspace": {"action": "add_to_ingress"}})

@@ -24,9 +24,9 @@ from . import API_KEY
 DEFAULT_NAMESPACE = "mage"
 TOKEN_TTL = 30 * 86400
 CLUSTER_TYPES = ("k8s", "ecs", "cloud_run", "docker")
-FAULT_KINDS = ("429", "500", "502", "503", "504", "drop", "slow")
+FAULT_KINDS = ("429", "500", "502", "503", "504", "drop", "slow", "redirect")
 RANDOM_FAULT_KINDS = ("429", "503", "502", "drop")
-DEFAULT_ACT = {"429": False, "503": False, "500": True, "502": True, "504": True, "drop": True, "slow": True}
+DEFAULT_ACT = {"429": False, "503": False, "500": True, "502": True, "504": True, "drop": True, "slow": True, "redirect": False}
 DEFAULT_CONFIG = {
     "flavour": "pro",
     "stop_delay": 1.0,
@@ -828,6 +828,11 @@ class SimRequestHandler(BaseHTTPRequestHandler):
             return None
         if kind == "429":
             return text_response("429 Too Many Requests\n", 429, headers=[("Retry-After", str(fault["retry_after"]))])
+        if kind == "redirect":
+            # A front end that sends plain http to https (an ingress forcing TLS); the query stands for an SSO hop.
+            response = html_page(302, "Found")
+            response.headers.append(("Location", "https://mage.example.com/api/workspaces/%s?state=s3cr3t" % (segments[1] if len(segments) > 1 else "")))
+            return response
         if kind == "500":
             return crash_response("'NoneType' object has no attribute 'status'", {"pk": segments[1] if len(segments) > 1 else None, "resource": "workspaces"})
         status, reason = PROXY_PAGES[kind]

@@ -131,6 +131,16 @@ def test_proxy_pages_give_a_clear_error(sim):
     assert 'HTTP 502' in info.value.msg and 'not Mage JSON' in info.value.msg
 
 
+def test_redirects_are_not_followed(sim):
+    """requests would follow a 302 with a GET, and a PUT would end as a read that looks like a success."""
+    sim.admin.add_faults({'method': 'PUT', 'path': '/api/workspaces/dev-alice', 'kind': 'redirect', 'count': 1})
+    with pytest.raises(MageAPIError) as info:
+        client_for(sim).update_workspace('dev-alice', {'action': 'stop'})
+    assert 'redirect (HTTP 302 to https://mage.example.com/api/workspaces/dev-alice)' in info.value.msg
+    assert 's3cr3t' not in info.value.msg and not info.value.ambiguous
+    assert [(r['method'], r['status']) for r in sim.admin.requests()] == [('PUT', 302)]
+
+
 def test_crash_body_keeps_the_last_line(sim):
     sim.admin.add_faults({'method': 'GET', 'path': '/api/workspaces/dev-alice', 'kind': '500', 'count': 1})
     with pytest.raises(MageAPIError) as info:
