@@ -361,3 +361,24 @@ def run_many(client, names, state, options=None, concurrency=10, serial=None, ur
                 list(pool.map(undo, changed))
             results.extend(done)
     return results
+
+
+def summarise(results):
+    """The names of a bulk run's results sorted by outcome (the module's ``summary``)."""
+    summary = dict(changed=[], rolled_back=[], failed=[], untouched=[], not_attempted=[], failures={}, batches=0)
+    for result in results:
+        name = result['name']
+        if result['failed']:
+            summary['failed'].append(name)
+            summary['failures'][name] = result['msg']
+        elif not result['changed']:
+            summary['untouched'].append(name)
+        elif not result['rolled_back']:
+            summary['changed'].append(name)
+        if result['rolled_back']:
+            summary['rolled_back'].append(name)
+        if not result['attempted']:
+            summary['not_attempted'].append(name)
+        summary['batches'] = max(summary['batches'], result['batch'])
+    summary['stopped_early'] = bool(summary['failed'] or summary['not_attempted'])
+    return summary

@@ -388,6 +388,59 @@ workspaces:
       msg: ""
       waited: 4.2
       workspace: {name: dev-alice, instance: {status: STOPPED}}
+summary:
+  description:
+    - With O(names), the names sorted by outcome, ready for a report (for example C(set_stats) in AWX) without
+      filtering RV(workspaces).
+  returned: with O(names), on success and on failure
+  type: dict
+  contains:
+    changed:
+      description: Names changed (or that would be, in check mode) and kept: not failed, not rolled back.
+      type: list
+      elements: str
+      returned: always
+    rolled_back:
+      description: Names patched back to their earlier config; see O(rollback).
+      type: list
+      elements: str
+      returned: always
+    failed:
+      description: Names that failed.
+      type: list
+      elements: str
+      returned: always
+    failures:
+      description: For each failed name, why it failed.
+      type: dict
+      returned: always
+    untouched:
+      description: Names neither changed nor failed (already as asked, or not attempted).
+      type: list
+      elements: str
+      returned: always
+    not_attempted:
+      description: Names not tried because an earlier batch failed; see O(serial).
+      type: list
+      elements: str
+      returned: always
+    batches:
+      description: Number of batches the names were split into.
+      type: int
+      returned: always
+    stopped_early:
+      description: Whether a workspace failed or some were not attempted.
+      type: bool
+      returned: always
+  sample:
+    changed: [dev-alice]
+    rolled_back: []
+    failed: []
+    failures: {}
+    untouched: [dev-bob]
+    not_attempted: []
+    batches: 1
+    stopped_early: false
     - name: dev-bob
       changed: false
       action: null
@@ -410,7 +463,7 @@ diff:
 
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageValidationError, validate_workspace_name
 from ansible_collections.mage_ai.pro.plugins.module_utils.module import MageModule
-from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, parse_serial, run_many, run_state
+from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, WorkspaceFailure, parse_serial, run_many, run_state, summarise
 from ansible_collections.mage_ai.pro.plugins.module_utils.workspace import check_lifecycle_paths, parse_container_config
 
 PATCH_ONLY = ('container_config', 'lifecycle_config')
@@ -529,7 +582,7 @@ def main():
     if bulk:
         results = run_many(client, names, params['state'], options, concurrency=params['concurrency'], serial=params['serial'],
                            url_check=params['url_check'], rollback=params['rollback'], **kwargs)
-        output = dict(changed=any(r['changed'] for r in results), workspaces=results)
+        output = dict(changed=any(r['changed'] for r in results), workspaces=results, summary=summarise(results))
         if module._diff:
             output['diff'] = [dict(r.pop('diff'), before_header=r['name'], after_header=r['name'])
                               for r in results if r.get('diff') and r['changed']]

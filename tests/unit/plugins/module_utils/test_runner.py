@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, SharedList
+from ansible_collections.mage_ai.pro.plugins.module_utils.runner import Poller, SharedList, summarise
 
 
 class FakeClock:
@@ -94,3 +94,21 @@ def test_shared_list_falls_back_to_the_detail_call():
     shared = SharedList(client, max_age=1.0, clock=FakeClock().clock)
     assert shared.read('gone', since=0.0) == {'name': 'gone', 'instance': None}
     assert client.details == ['gone']
+
+
+def test_summary_sorts_names_by_outcome():
+    def result(name, changed=False, failed=False, rolled_back=False, attempted=True, batch=1, msg=''):
+        return dict(name=name, changed=changed, failed=failed, rolled_back=rolled_back, attempted=attempted, batch=batch, msg=msg)
+
+    summary = summarise([
+        result('kept', changed=True),
+        result('same'),
+        result('undone', changed=True, rolled_back=True, batch=2),
+        result('broke', changed=True, failed=True, rolled_back=True, batch=2, msg='HTTP 500'),
+        result('later', attempted=False, batch=3),
+    ])
+    assert summary == dict(changed=['kept'], rolled_back=['undone', 'broke'], failed=['broke'], failures={'broke': 'HTTP 500'},
+                           untouched=['same', 'later'], not_attempted=['later'], batches=3, stopped_early=True)
+    assert summarise([result('a', changed=True)])['stopped_early'] is False
+    assert summarise([]) == dict(changed=[], rolled_back=[], failed=[], failures={}, untouched=[], not_attempted=[], batches=0,
+                                 stopped_early=False)
