@@ -373,7 +373,7 @@ class MageClient:
             data = json.dumps(body, allow_nan=False).encode('utf-8')
             headers['Content-Type'] = 'application/json'
         try:
-            answer = self._pool().urlopen(method, target, body=data, headers=headers, retries=False, redirect=False,
+            answer = self._pool().request(method, target, body=data, headers=headers, retries=False, redirect=False,
                                           assert_same_host=False, timeout=self._timeout, preload_content=True)
         except urllib3.exceptions.HTTPError as exc:
             raise _as_requests_error(exc) from None

@@ -388,6 +388,24 @@ workspaces:
       msg: ""
       waited: 4.2
       workspace: {name: dev-alice, instance: {status: STOPPED}}
+    - name: dev-bob
+      changed: false
+      action: null
+      failed: false
+      msg: ""
+      waited: 0.0
+      workspace: {name: dev-bob, instance: {status: STOPPED}}
+diff:
+  description:
+    - Before and after of what the state manages, when run with C(--diff).
+    - With O(names), a list with one entry per changed workspace, headed by its name.
+  returned: when diff mode is on
+  type: raw
+  sample:
+    before:
+      status: STOPPED
+    after:
+      status: RUNNING
 summary:
   description:
     - With O(names), the names sorted by outcome, ready for a report (for example C(set_stats) in AWX) without
@@ -396,7 +414,7 @@ summary:
   type: dict
   contains:
     changed:
-      description: Names changed (or that would be, in check mode) and kept: not failed, not rolled back.
+      description: Names changed (or that would be, in check mode) and kept, that is neither failed nor rolled back.
       type: list
       elements: str
       returned: always
@@ -441,24 +459,6 @@ summary:
     not_attempted: []
     batches: 1
     stopped_early: false
-    - name: dev-bob
-      changed: false
-      action: null
-      failed: false
-      msg: ""
-      waited: 0.0
-      workspace: {name: dev-bob, instance: {status: STOPPED}}
-diff:
-  description:
-    - Before and after of what the state manages, when run with C(--diff).
-    - With O(names), a list with one entry per changed workspace, headed by its name.
-  returned: when diff mode is on
-  type: raw
-  sample:
-    before:
-      status: STOPPED
-    after:
-      status: RUNNING
 """
 
 from ansible_collections.mage_ai.pro.plugins.module_utils.api import MageValidationError, validate_workspace_name
