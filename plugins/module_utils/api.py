@@ -18,7 +18,7 @@ import re
 import time
 import traceback
 
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 try:
     import requests
@@ -385,7 +385,9 @@ class MageClient:
         status = response.status_code
         if 300 <= status < 400:
             # Not followed: requests would have turned a redirected PUT into a GET, a silent no-op.
-            location = (response.headers.get('Location') or 'no Location').split('?')[0].split('#')[0]
+            # Without query, fragment or user info: an SSO hop may carry a state or credentials there.
+            parts = urlsplit(response.headers.get('Location') or '')
+            location = urlunsplit((parts.scheme, parts.netloc.rpartition('@')[2], parts.path, '', '')) or 'no Location'
             raise MageAPIError('%s: the server answered with a redirect (HTTP %d to %s). Set url to the address where '
                                'Mage answers itself (the scheme, host and path prefix after the redirect).'
                                % (what, status, location), status=status)

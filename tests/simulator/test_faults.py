@@ -60,7 +60,7 @@ def test_redirect_fault_does_not_act(api, mage_sim):
     mage_sim.admin.fault("redirect", PATH, method="PUT")
     response = api.request("PUT", PATH, json={"workspace": {"action": "stop"}}, allow_redirects=False)
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("https://mage.example.com/api/workspaces/dev-alice?")
+    assert response.headers["Location"].startswith("https://sso:s3cr3t@mage.example.com/api/workspaces/dev-alice?")
     time.sleep(0.3)
     assert api.status("dev-alice") == "RUNNING"
     assert mage_sim.admin.counters("dev-alice")["puts"] == {}
