@@ -831,7 +831,8 @@ class SimRequestHandler(BaseHTTPRequestHandler):
         if kind == "redirect":
             # A front end that sends plain http to https (an ingress forcing TLS); the query stands for an SSO hop.
             response = html_page(302, "Found")
-            response.headers.append(("Location", "https://sso:s3cr3t@mage.example.com/api/workspaces/%s?state=s3cr3t" % (segments[1] if len(segments) > 1 else "")))
+            name = segments[1] if len(segments) > 1 else ""
+            response.headers.append(("Location", "https://sso:s3cr3t@mage.example.com/api/workspaces/%s?state=s3cr3t" % name))
             return response
         if kind == "500":
             return crash_response("'NoneType' object has no attribute 'status'", {"pk": segments[1] if len(segments) > 1 else None, "resource": "workspaces"})
